@@ -1,0 +1,64 @@
+//! The GraphQL schema: roots merged per feature, one type per file under `types/`.
+
+pub mod connection;
+pub mod extensions;
+pub mod node;
+mod query;
+pub mod scalars;
+mod subscription;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_graphql::{EmptyMutation, Schema, SchemaBuilder};
+use partnergraph_persistence::Database;
+
+use crate::config::Limits;
+use crate::metrics::Metrics;
+
+pub use query::Query;
+pub use subscription::Subscription;
+
+/// The schema type served by this API.
+pub type AppSchema = Schema<Query, EmptyMutation, Subscription>;
+
+/// What resolvers reach through `ctx.data::<Services>()`.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The database.
+    pub db: Database,
+    /// Request limits (page sizes in particular).
+    pub limits: Limits,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The bare schema builder, shared by the server, the tests and the SDL export.
+pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, Subscription> {
+    Schema::build(Query::default(), EmptyMutation, Subscription)
+        .register_output_type::<scalars::Money>()
+        .register_input_type::<scalars::MoneyInput>()
+        .register_output_type::<async_graphql::Json<serde_json::Value>>()
+}
+
+/// The schema with limits, extensions and services attached.
+pub fn build_schema(services: Services) -> AppSchema {
+    let limits = services.limits;
+    schema_builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits.max_recursive_depth)
+        .extension(async_graphql::extensions::Tracing)
+        .extension(extensions::ErrorCodes)
+        .data(services)
+        .finish()
+}
+
+/// The schema in SDL, sorted so that the checked-in `schema.graphql` diffs cleanly.
+pub fn sdl() -> String {
+    let options = async_graphql::SDLExportOptions::new()
+        .sorted_fields()
+        .sorted_arguments()
+        .sorted_enum_items();
+    schema_builder().finish().sdl_with_options(options)
+}

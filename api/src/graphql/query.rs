@@ -1,0 +1,23 @@
+//! The query root, merged from one object per feature.
+
+use async_graphql::{Context, MergedObject, Object};
+
+use crate::error::ApiResult;
+use crate::graphql::node::NodeQuery;
+use crate::graphql::types::server_info::ServerInfo;
+
+/// Server-level queries.
+#[derive(Debug, Default)]
+pub struct ServerQuery;
+
+#[Object]
+impl ServerQuery {
+    /// What is running: server release and database, read from the database.
+    async fn server_info(&self, ctx: &Context<'_>) -> ApiResult<ServerInfo> {
+        ServerInfo::load(ctx).await
+    }
+}
+
+/// The query root.
+#[derive(MergedObject, Default)]
+pub struct Query(ServerQuery, NodeQuery);

@@ -1,0 +1,15 @@
+//! The Partnergraph server: configuration, the GraphQL schema, the HTTP and websocket
+//! transport, telemetry, and the `partnergraph` binary's subcommands.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod metrics;
+pub mod server;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::{Cli, Settings};
+pub use server::Server;

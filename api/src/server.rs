@@ -1,0 +1,126 @@
+//! Building and running the server: migrate, open the database, bind, serve, shut down.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use partnergraph_persistence::Database;
+use partnergraph_persistence::migrations::{self, Action};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::{ServeArgs, Settings};
+use crate::graphql::{self, Services};
+use crate::http::{self, AppState};
+use crate::metrics::Metrics;
+use crate::startup::StartupError;
+
+/// A server that is migrated, connected and bound, ready to [`Server::run`].
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+    cors_origins: Vec<String>,
+    grace: Duration,
+}
+
+impl Server {
+    /// Migrates (unless `--no-migrate`), opens the database pool and binds the listener.
+    /// Each failure names the setting at fault.
+    pub async fn build(settings: &Settings, args: &ServeArgs) -> Result<Server, StartupError> {
+        let db_config = settings.db_config()?;
+        let action = if args.no_migrate {
+            Action::VerifyCurrent
+        } else {
+            Action::ApplyPending
+        };
+        let report = migrations::run(&db_config.url, action).await?;
+        for version in &report.applied {
+            tracing::info!(migration.version = %version, "applied migration");
+        }
+        let db = Database::connect(db_config).await?;
+        let addr = settings.listen_addr();
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| StartupError::Listen { addr, source })?;
+        let services = Services {
+            db,
+            limits: settings.limits(),
+            metrics: Arc::new(Metrics::new()),
+        };
+        let state = AppState {
+            schema: graphql::build_schema(services.clone()),
+            services,
+            production: settings.production,
+            shutdown: CancellationToken::new(),
+            websockets: TaskTracker::new(),
+        };
+        Ok(Server {
+            listener,
+            state,
+            cors_origins: settings.cors_origins.clone(),
+            grace: Duration::from_millis(settings.shutdown_grace_ms),
+        })
+    }
+
+    /// The bound address (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Serves until `shutdown` is cancelled, then lets in-flight requests finish, sends every
+    /// websocket a close frame and closes the pool, all within the grace period.
+    pub async fn run(self, shutdown: CancellationToken) -> Result<(), StartupError> {
+        let Server {
+            listener,
+            state,
+            cors_origins,
+            grace,
+        } = self;
+        let addr = listener.local_addr().ok();
+        let app = http::router(state.clone(), &cors_origins);
+        let server_shutdown = state.shutdown.clone();
+        let watcher = {
+            let server_shutdown = server_shutdown.clone();
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move {
+                shutdown.cancelled().await;
+                server_shutdown.cancel();
+            })
+        };
+        if let Some(addr) = addr {
+            tracing::info!(
+                listen.addr = %addr,
+                database.backend = ?state.services.db.backend(),
+                "partnergraph listening; GraphiQL at http://{addr}/graphql"
+            );
+        }
+        let serve = axum::serve(listener, app)
+            .with_graceful_shutdown(server_shutdown.clone().cancelled_owned())
+            .into_future();
+        let mut serve = std::pin::pin!(serve);
+        let result = tokio::select! {
+            result = &mut serve => result,
+            () = async {
+                server_shutdown.cancelled().await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(grace_ms = grace.as_millis() as u64, "shutdown grace period elapsed; dropping remaining connections");
+                Ok(())
+            }
+        };
+        state.websockets.close();
+        if tokio::time::timeout(grace, state.websockets.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("websocket sessions did not close within the grace period");
+        }
+        state.services.db.close();
+        watcher.abort();
+        tracing::info!("partnergraph stopped");
+        result.map_err(StartupError::Serve)
+    }
+}

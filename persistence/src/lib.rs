@@ -1,0 +1,15 @@
+//! Persistence for Partnergraph: one API over embedded SQLite and PostgreSQL.
+//!
+//! Every query is written once as a diesel expression and executed on whichever backend the
+//! [`Database`] was opened with, through the [`run!`] macro (see `docs/ARCHITECTURE.md`).
+//! Diesel row structs never leave this crate.
+
+pub mod db;
+pub mod error;
+pub mod migrations;
+pub mod schema;
+pub mod server;
+pub mod types;
+
+pub use db::{Backend, Conn, Database, DatabaseUrl, DbConfig, PoolStatus};
+pub use error::DbError;
