@@ -374,6 +374,21 @@ pub fn help_text() -> String {
     text
 }
 
+/// The whole of `docs/CONFIGURATION.md`, generated from the help text.
+pub fn configuration_markdown() -> String {
+    format!(
+        "# Configuration\n\n\
+         <!-- Generated from `partnergraph --help`; a test fails when this file differs. \
+         Regenerate with `PARTNERGRAPH_BLESS=1 cargo test -p partnergraph-tests`. -->\n\n\
+         Every setting is a command-line flag and an environment variable; flags win. Settings \
+         are global: they may come before or after the subcommand. With no settings at all, \
+         `partnergraph` serves on http://127.0.0.1:8080/graphql over the embedded SQLite file \
+         `./partnergraph.db`, created and migrated on first start.\n\n\
+         ```text\n{}\n```\n",
+        help_text().trim_end()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -307,6 +307,7 @@ mod tests {
     #[test]
     fn the_cause_chain_joins_sources() {
         #[derive(Debug, thiserror::Error)]
+        #[error("outer")]
         struct Outer(#[source] std::io::Error);
         let error = Outer(std::io::Error::other("inner"));
         assert_eq!(cause_chain(&error), "outer: inner");

@@ -63,6 +63,11 @@ impl Server {
         })
     }
 
+    /// The database pool the server uses.
+    pub fn database(&self) -> &Database {
+        &self.state.services.db
+    }
+
     /// The bound address (useful with port 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.listener

@@ -170,6 +170,10 @@ enum Pool {
 }
 
 /// A pooled connection on either backend. Run queries on it with [`run!`].
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a Conn lives briefly on one task's stack; boxing would allocate on every checkout"
+)]
 pub enum Conn {
     /// SQLite.
     Sqlite(Object<SqliteConn>),

@@ -19,7 +19,7 @@ pub const POSTGRES: EmbeddedMigrations = embed_migrations!("../migrations/postgr
 pub const SQLITE: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 
 /// Arbitrary constant key of the PostgreSQL advisory lock held while migrating.
-const MIGRATION_LOCK_KEY: i64 = 0x7061_7274_6e65_72; // "partner"
+const MIGRATION_LOCK_KEY: i64 = 0x0070_6172_746e_6572; // "partner"
 
 /// What to do with the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,1 +1,10 @@
-//! e2e
+//! End-to-end tests against a real server: one test binary, one module per area.
+
+mod limits;
+mod persistence;
+mod probes;
+mod schema;
+mod startup;
+mod telemetry;
+mod transport;
+mod websocket;

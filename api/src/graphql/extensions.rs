@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
 
 use crate::error::code;
@@ -19,6 +19,32 @@ impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(ErrorCodes)
     }
+}
+
+/// Request data marking a request that may not introspect (production mode, unauthenticated).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DenyIntrospection;
+
+/// Whether the document selects `__schema` or `__type` anywhere (operations or fragments).
+fn selects_introspection(document: &ExecutableDocument) -> bool {
+    fn walk(set: &SelectionSet) -> bool {
+        set.items.iter().any(|selection| match &selection.node {
+            Selection::Field(field) => {
+                let name = field.node.name.node.as_str();
+                name == "__schema" || name == "__type" || walk(&field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(_) => false,
+        })
+    }
+    document
+        .operations
+        .iter()
+        .any(|(_, operation)| walk(&operation.node.selection_set.node))
+        || document
+            .fragments
+            .values()
+            .any(|fragment| walk(&fragment.node.selection_set.node))
 }
 
 /// Per-request slot the `execute` hook fills with the operation name.
@@ -48,7 +74,6 @@ pub fn validation_code(message: &str) -> &'static str {
     match message {
         "Query is nested too deep." => code::QUERY_TOO_DEEP,
         "Query is too complex." => code::QUERY_TOO_COMPLEX,
-        m if m.contains("__schema") || m.contains("__type") => code::INTROSPECTION_DISABLED,
         _ => code::GRAPHQL_VALIDATION_FAILED,
     }
 }
@@ -62,9 +87,15 @@ impl Extension for ErrorCodes {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables)
+        let document = next
+            .run(ctx, query, variables)
             .await
-            .map_err(|error| with_code(error, code::GRAPHQL_PARSE_FAILED))
+            .map_err(|error| with_code(error, code::GRAPHQL_PARSE_FAILED))?;
+        if ctx.data_opt::<DenyIntrospection>().is_some() && selects_introspection(&document) {
+            let error = ServerError::new("introspection requires authentication", None);
+            return Err(with_code(error, code::INTROSPECTION_DISABLED));
+        }
+        Ok(document)
     }
 
     async fn validation(
@@ -117,5 +148,22 @@ mod tests {
             validation_code("Unknown field \"nope\" on type \"Query\"."),
             "GRAPHQL_VALIDATION_FAILED"
         );
+    }
+
+    #[test]
+    fn introspection_is_found_in_operations_and_fragments() {
+        let parse = |q: &str| async_graphql::parser::parse_query(q).expect("valid");
+        assert!(selects_introspection(&parse(
+            "{ __schema { queryType { name } } }"
+        )));
+        assert!(selects_introspection(&parse(
+            "{ ...F } fragment F on Query { __type(name: \"Query\") { name } }"
+        )));
+        assert!(selects_introspection(&parse(
+            "{ ... on Query { __schema { types { name } } } }"
+        )));
+        assert!(!selects_introspection(&parse(
+            "{ serverInfo { version __typename } }"
+        )));
     }
 }

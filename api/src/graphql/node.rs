@@ -84,7 +84,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Fetches any object by its global ID. A malformed ID is `BAD_USER_INPUT`; an ID that names
     /// nothing the viewer may see is `NOT_FOUND`.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Node> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The global ID of any object (its `id` field).")] id: ID,
+    ) -> ApiResult<Node> {
         let (kind, local) = decode_id(&id, "id")?;
         match kind {
             NodeKind::SchemaMigration => SchemaMigration::load(ctx, &local)

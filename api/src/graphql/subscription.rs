@@ -13,6 +13,7 @@ use crate::graphql::types::tick::Tick;
 #[derive(Debug, Default)]
 pub struct Subscription;
 
+/// Live results over websockets (`/graphql/ws`, `graphql-transport-ws` or `graphql-ws`).
 #[SubscriptionRoot]
 impl Subscription {
     /// A heartbeat for checking a websocket connection end to end: emits `count` ticks,

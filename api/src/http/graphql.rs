@@ -22,7 +22,7 @@ use serde_json::{Value as Json, json};
 
 use super::AppState;
 use crate::error::{ApiError, code};
-use crate::graphql::extensions::OperationName;
+use crate::graphql::extensions::{DenyIntrospection, OperationName};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const APPLICATION_JSON: &str = "application/json";
@@ -269,8 +269,8 @@ async fn execute_one(state: &AppState, mut request: Request) -> Executed {
     request = request.data(slot.clone());
     if state.production {
         // No request is authenticated until the identity layer exists; in production mode
-        // introspection is therefore off for every HTTP request.
-        request = request.disable_introspection();
+        // introspection is therefore refused for every HTTP request.
+        request = request.data(DenyIntrospection).disable_introspection();
     }
     let (response, outcome) =
         match tokio::time::timeout(limits.request_timeout, state.schema.execute(request)).await {
