@@ -379,7 +379,7 @@ impl Database {
                 "Make sure the file and its directory are writable, or set DATABASE_URL=sqlite://a/writable/path.db.",
             ),
             (DatabaseUrl::Postgres { .. }, e) => (
-                first_line(&e.to_string()),
+                one_line(&e.to_string()),
                 "Start PostgreSQL or fix DATABASE_URL (host, port, user, database).",
             ),
         };
@@ -391,8 +391,13 @@ impl Database {
     }
 }
 
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().trim().to_owned()
+/// Driver messages can span lines; start-up errors must be one line.
+pub(crate) fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Builds a deadpool pool with the configured size and timeouts (a macro because the pool

@@ -62,11 +62,16 @@ pub async fn run(url: &DatabaseUrl, action: Action) -> Result<Report, DbError> {
             apply(&mut conn, SQLITE, action)
         }
         DatabaseUrl::Postgres { url: raw } => {
+            tcp_reachable(raw).map_err(|reason| DbError::Connect {
+                target: url.redacted(),
+                reason,
+                hint: "Start PostgreSQL or fix DATABASE_URL (host, port, user, database).",
+            })?;
             let mut conn =
                 <AsyncConnectionWrapper<AsyncPgConnection> as Connection>::establish(raw)
                     .map_err(|e| DbError::Connect {
                         target: url.redacted(),
-                        reason: e.to_string().lines().next().unwrap_or_default().to_owned(),
+                        reason: crate::db::one_line(&e.to_string()),
                         hint: "Start PostgreSQL or fix DATABASE_URL (host, port, user, database).",
                     })?;
             use diesel::RunQueryDsl;
@@ -80,6 +85,30 @@ pub async fn run(url: &DatabaseUrl, action: Action) -> Result<Report, DbError> {
     })
     .await
     .map_err(|e| DbError::Migration(e.to_string()))?
+}
+
+/// The driver reports an unreachable server only as "error connecting to server"; a plain TCP
+/// connect first tells the operator why (refused, unresolvable, timed out).
+fn tcp_reachable(raw: &str) -> Result<(), String> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let Ok(url) = url::Url::parse(raw) else {
+        return Ok(());
+    };
+    let Some(host) = url.host_str().filter(|h| !h.starts_with('/')) else {
+        return Ok(());
+    };
+    let port = url.port().unwrap_or(5432);
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+    let mut last_error = format!("{host}:{port} has no address");
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5)) {
+            Ok(_) => return Ok(()),
+            Err(e) => last_error = format!("{addr}: {e}"),
+        }
+    }
+    Err(last_error)
 }
 
 fn apply<DB, C>(conn: &mut C, source: EmbeddedMigrations, action: Action) -> Result<Report, DbError>

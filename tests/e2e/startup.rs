@@ -40,6 +40,7 @@ async fn an_unreachable_postgres_names_the_setting_and_the_fix() {
             .await;
     assert!(error.contains("(DATABASE_URL)"), "{error}");
     assert!(error.contains("Start PostgreSQL"), "{error}");
+    assert!(error.contains("refused"), "says why: {error}");
     assert!(!error.contains("secret"), "no password: {error}");
 }
 
