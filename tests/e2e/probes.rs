@@ -70,3 +70,34 @@ on_both_backends!(
     readyz_is_503_when_the_database_is_unreachable,
     metrics_count_operations_latency_pool_and_websockets,
 );
+
+async fn in_flight_requests_finish_during_shutdown(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| {
+        s.db_pool_size = 1;
+        s.db_acquire_timeout_ms = 30_000;
+    })
+    .await;
+    // The request waits for the only pooled connection, so it is in flight when shutdown begins.
+    let held = app.db.conn().await.expect("the only connection");
+    let request = app
+        .http
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body(r#"{"query":"{ serverInfo { databaseVersion } }"}"#)
+        .send();
+    let request = tokio::spawn(request);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    app.begin_shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    drop(held);
+    let response = request.await.expect("task").expect("the request completes");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert!(
+        body["data"]["serverInfo"]["databaseVersion"].is_string(),
+        "{body}"
+    );
+    app.stop().await;
+}
+
+on_both_backends!(in_flight_requests_finish_during_shutdown);
