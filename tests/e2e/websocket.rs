@@ -51,17 +51,23 @@ async fn next_json(socket: &mut Socket) -> Value {
     }
 }
 
-const TICKS: &str = "subscription { ticks(count: 3, intervalMs: 10) { sequence at } }";
-
-async fn subscriptions_stream_over_graphql_transport_ws(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let mut socket = connect(&app, "graphql-transport-ws").await;
+/// Connects with `protocol` and completes the `connection_init` / `connection_ack` handshake.
+async fn initialised(app: &TestApp, protocol: &str) -> Socket {
+    let mut socket = connect(app, protocol).await;
     send(
         &mut socket,
         json!({ "type": "connection_init", "payload": {} }),
     )
     .await;
     assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+}
+
+const TICKS: &str = "subscription { ticks(count: 3, intervalMs: 10) { sequence at } }";
+
+async fn subscriptions_stream_over_graphql_transport_ws(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut socket = initialised(&app, "graphql-transport-ws").await;
     send(
         &mut socket,
         json!({ "id": "1", "type": "subscribe", "payload": { "query": TICKS } }),
@@ -79,13 +85,7 @@ async fn subscriptions_stream_over_graphql_transport_ws(backend: Backend) {
 
 async fn subscriptions_stream_over_the_legacy_graphql_ws_protocol(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut socket = connect(&app, "graphql-ws").await;
-    send(
-        &mut socket,
-        json!({ "type": "connection_init", "payload": {} }),
-    )
-    .await;
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    let mut socket = initialised(&app, "graphql-ws").await;
     send(
         &mut socket,
         json!({ "id": "7", "type": "start", "payload": { "query": TICKS } }),
@@ -101,9 +101,7 @@ async fn subscriptions_stream_over_the_legacy_graphql_ws_protocol(backend: Backe
 
 async fn invalid_subscription_arguments_are_bad_user_input(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut socket = connect(&app, "graphql-transport-ws").await;
-    send(&mut socket, json!({ "type": "connection_init" })).await;
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    let mut socket = initialised(&app, "graphql-transport-ws").await;
     let query = "subscription { ticks(count: 1000) { sequence } }";
     send(
         &mut socket,
@@ -131,9 +129,7 @@ async fn websockets_without_a_graphql_subprotocol_are_refused(backend: Backend) 
 
 async fn shutdown_sends_open_websockets_a_close_frame(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut socket = connect(&app, "graphql-transport-ws").await;
-    send(&mut socket, json!({ "type": "connection_init" })).await;
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    let mut socket = initialised(&app, "graphql-transport-ws").await;
     let long = "subscription { ticks(count: 100, intervalMs: 50) { sequence } }";
     send(
         &mut socket,
