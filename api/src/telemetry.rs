@@ -123,3 +123,30 @@ fn tracer_provider(
         .with_resource(resource)
         .build())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_logs_and_no_exporter_by_default() {
+        let mut settings = Settings::defaults();
+        settings.log_format = LogFormat::Json;
+        settings.otel_endpoint = None;
+        let (_dispatch, telemetry) = build(&settings).expect("builds");
+        assert!(!telemetry.exports_traces());
+    }
+
+    #[test]
+    fn an_invalid_log_filter_names_the_setting() {
+        if std::env::var_os("RUST_LOG").is_some() {
+            return; // RUST_LOG takes precedence over the setting under test.
+        }
+        let mut settings = Settings::defaults();
+        settings.log_filter = "info,[".into();
+        match build(&settings) {
+            Err(error) => assert!(error.to_string().contains("--log-filter"), "{error}"),
+            Ok(_) => panic!("accepted an invalid filter"),
+        }
+    }
+}
