@@ -2,6 +2,11 @@
 //!
 //! Types here validate once when built (`parse`), so an invalid value cannot exist further in.
 
+pub mod identity;
 pub mod money;
 
+pub use identity::{
+    CompanyDomain, DomainError, EmailAddress, EmailError, NameError, Password, PasswordError,
+    PersonName, PolicyError, Role,
+};
 pub use money::{Currency, Money, MoneyError};

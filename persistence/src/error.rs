@@ -65,6 +65,9 @@ pub enum DbError {
     /// The row asked for does not exist.
     #[error("record not found")]
     NotFound,
+    /// A stored value does not decode into its domain type (a bug or manual edit).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
     /// Any other database error.
     #[error(transparent)]
     Query(DieselError),

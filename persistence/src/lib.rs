@@ -4,12 +4,18 @@
 //! [`Database`] was opened with, through the [`run!`] macro (see `docs/ARCHITECTURE.md`).
 //! Diesel row structs never leave this crate.
 
+pub mod api_keys;
 pub mod db;
 pub mod error;
+pub mod invitations;
 pub mod migrations;
+pub mod organizations;
+pub mod page;
 pub mod schema;
 pub mod server;
+pub mod sessions;
 pub mod types;
+pub mod users;
 
 pub use db::{Backend, Conn, Database, DatabaseUrl, DbConfig, PoolStatus};
 pub use error::DbError;
