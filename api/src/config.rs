@@ -275,6 +275,86 @@ pub struct Settings {
     )]
     pub shutdown_grace_ms: u64,
 
+    /// HMAC key for access tokens (at least 32 bytes). Unset: one is generated on first start
+    /// and stored in the database, so tokens survive restarts of the embedded default.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of access tokens in seconds.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_ACCESS_TOKEN_TTL_SECS",
+        default_value_t = 900,
+        hide_env_values = true,
+        global = true
+    )]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of a session (and its rotating refresh tokens) in days.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_SESSION_TTL_DAYS",
+        default_value_t = 30,
+        hide_env_values = true,
+        global = true
+    )]
+    pub session_ttl_days: u64,
+
+    /// Lifetime of an invitation in hours.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_INVITATION_TTL_HOURS",
+        default_value_t = 168,
+        hide_env_values = true,
+        global = true
+    )]
+    pub invitation_ttl_hours: u64,
+
+    /// Failed sign-ins per e-mail and client address before RATE_LIMITED.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_SIGN_IN_MAX_FAILURES",
+        default_value_t = 5,
+        hide_env_values = true,
+        global = true
+    )]
+    pub sign_in_max_failures: usize,
+
+    /// Seconds over which failed sign-ins are counted (and the longest lockout).
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_SIGN_IN_WINDOW_SECS",
+        default_value_t = 900,
+        hide_env_values = true,
+        global = true
+    )]
+    pub sign_in_window_secs: u64,
+
+    /// argon2id memory cost in KiB for password hashes (OWASP minimum: 19456).
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_ARGON2_MEMORY_KIB",
+        default_value_t = 19_456,
+        hide_env_values = true,
+        global = true
+    )]
+    pub argon2_memory_kib: u32,
+
+    /// argon2id passes for password hashes.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_ARGON2_ITERATIONS",
+        default_value_t = 2,
+        hide_env_values = true,
+        global = true
+    )]
+    pub argon2_iterations: u32,
+
     /// OTLP/HTTP endpoint for traces, e.g. http://127.0.0.1:4318; unset disables export.
     #[arg(
         long,

@@ -1,11 +1,13 @@
 //! The Partnergraph server: configuration, the GraphQL schema, the HTTP and websocket
 //! transport, telemetry, and the `partnergraph` binary's subcommands.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod identity;
 pub mod metrics;
 pub mod server;
 pub mod startup;

@@ -4,17 +4,60 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use partnergraph_persistence::Database;
 use partnergraph_persistence::migrations::{self, Action};
+use partnergraph_persistence::{Database, server};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::auth::passwords::PasswordHasher;
+use crate::auth::rate_limit::SignInLimiter;
+use crate::auth::tokens::TokenSigner;
+use crate::auth::{Auth, secrets};
 use crate::config::{ServeArgs, Settings};
 use crate::graphql::{self, Services};
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
 use crate::startup::StartupError;
+
+/// Server setting holding the generated access-token key when PARTNERGRAPH_JWT_SECRET is unset.
+const JWT_KEY_SETTING: &str = "jwt_signing_key";
+
+/// Password hashing, token signing (key from the setting or the database) and the limiter.
+async fn build_auth(settings: &Settings, db: &Database) -> Result<Auth, StartupError> {
+    let secret = match settings.jwt_secret.as_deref().map(str::trim) {
+        Some(secret) if secret.len() >= 32 => secret.to_owned(),
+        Some(_) => {
+            return Err(StartupError::Config(
+                "PARTNERGRAPH_JWT_SECRET / --jwt-secret must be at least 32 bytes; generate one with `openssl rand -base64 48`".to_owned(),
+            ));
+        }
+        None => {
+            let mut conn = db.conn().await?;
+            let generated = secrets::generate("");
+            server::setting_insert_if_absent(&mut conn, JWT_KEY_SETTING, &generated).await?
+        }
+    };
+    let passwords = PasswordHasher::new(settings.argon2_memory_kib, settings.argon2_iterations)
+        .map_err(|e| {
+            StartupError::Config(format!(
+                "--argon2-memory-kib / --argon2-iterations are unusable: {e}"
+            ))
+        })?;
+    Ok(Auth {
+        passwords,
+        tokens: TokenSigner::new(
+            secret.as_bytes(),
+            Duration::from_secs(settings.access_token_ttl_secs),
+        ),
+        sign_in_limiter: SignInLimiter::new(
+            settings.sign_in_max_failures,
+            Duration::from_secs(settings.sign_in_window_secs),
+        ),
+        session_ttl: Duration::from_secs(settings.session_ttl_days.saturating_mul(86_400)),
+        invitation_ttl: Duration::from_secs(settings.invitation_ttl_hours.saturating_mul(3_600)),
+    })
+}
 
 /// A server that is migrated, connected and bound, ready to [`Server::run`].
 pub struct Server {
@@ -43,10 +86,12 @@ impl Server {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| StartupError::Listen { addr, source })?;
+        let auth = build_auth(settings, &db).await?;
         let services = Services {
             db,
             limits: settings.limits(),
             metrics: Arc::new(Metrics::new()),
+            auth: Arc::new(auth),
         };
         let state = AppState {
             schema: graphql::build_schema(services.clone()),
@@ -102,9 +147,12 @@ impl Server {
                 "partnergraph listening; GraphiQL at http://{addr}/graphql"
             );
         }
-        let serve = axum::serve(listener, app)
-            .with_graceful_shutdown(server_shutdown.clone().cancelled_owned())
-            .into_future();
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(server_shutdown.clone().cancelled_owned())
+        .into_future();
         let mut serve = std::pin::pin!(serve);
         let result = tokio::select! {
             result = &mut serve => result,

@@ -15,6 +15,9 @@ pub enum StartupError {
     /// Logging or tracing configuration.
     #[error(transparent)]
     Telemetry(#[from] TelemetryError),
+    /// A setting has an unusable value.
+    #[error("{0}")]
+    Config(String),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr} (--listen / PARTNERGRAPH_LISTEN / PORT): {}. {}", .source, listen_hint(.source))]
     Listen {

@@ -52,21 +52,23 @@ pub async fn start(
     Ok(())
 }
 
-fn insert_token(
-    org_id: Uuid,
-    session_id: Uuid,
-    token: &NewRefreshToken,
-) -> diesel::query_builder::InsertStatement<
+/// The column values of a refresh-token insert.
+type NewTokenValues = (
+    diesel::dsl::Eq<refresh_tokens::org_id, DbUuid>,
+    diesel::dsl::Eq<refresh_tokens::id, DbUuid>,
+    diesel::dsl::Eq<refresh_tokens::session_id, DbUuid>,
+    diesel::dsl::Eq<refresh_tokens::token_hash, String>,
+    diesel::dsl::Eq<refresh_tokens::created_at, DbTimestamp>,
+    diesel::dsl::Eq<refresh_tokens::expires_at, DbTimestamp>,
+);
+
+/// A refresh-token insert.
+type InsertToken = diesel::query_builder::InsertStatement<
     refresh_tokens::table,
-    <(
-        diesel::dsl::Eq<refresh_tokens::org_id, DbUuid>,
-        diesel::dsl::Eq<refresh_tokens::id, DbUuid>,
-        diesel::dsl::Eq<refresh_tokens::session_id, DbUuid>,
-        diesel::dsl::Eq<refresh_tokens::token_hash, String>,
-        diesel::dsl::Eq<refresh_tokens::created_at, DbTimestamp>,
-        diesel::dsl::Eq<refresh_tokens::expires_at, DbTimestamp>,
-    ) as Insertable<refresh_tokens::table>>::Values,
-> {
+    <NewTokenValues as Insertable<refresh_tokens::table>>::Values,
+>;
+
+fn insert_token(org_id: Uuid, session_id: Uuid, token: &NewRefreshToken) -> InsertToken {
     diesel::insert_into(refresh_tokens::table).values((
         refresh_tokens::org_id.eq(DbUuid(org_id)),
         refresh_tokens::id.eq(DbUuid(token.id)),

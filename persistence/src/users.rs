@@ -68,22 +68,26 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-pub(crate) fn insert_statement(
-    new: &NewUser,
-) -> diesel::query_builder::InsertStatement<
+/// The column values of a user insert.
+type NewUserValues = (
+    diesel::dsl::Eq<users::org_id, DbUuid>,
+    diesel::dsl::Eq<users::id, DbUuid>,
+    diesel::dsl::Eq<users::email, String>,
+    diesel::dsl::Eq<users::name, String>,
+    diesel::dsl::Eq<users::password_hash, String>,
+    diesel::dsl::Eq<users::role, &'static str>,
+    diesel::dsl::Eq<users::partner_id, Option<DbUuid>>,
+    diesel::dsl::Eq<users::created_at, DbTimestamp>,
+    diesel::dsl::Eq<users::updated_at, DbTimestamp>,
+);
+
+/// A user insert, built once and run on either backend (also inside other transactions).
+pub(crate) type InsertUser = diesel::query_builder::InsertStatement<
     users::table,
-    <(
-        diesel::dsl::Eq<users::org_id, DbUuid>,
-        diesel::dsl::Eq<users::id, DbUuid>,
-        diesel::dsl::Eq<users::email, String>,
-        diesel::dsl::Eq<users::name, String>,
-        diesel::dsl::Eq<users::password_hash, String>,
-        diesel::dsl::Eq<users::role, &'static str>,
-        diesel::dsl::Eq<users::partner_id, Option<DbUuid>>,
-        diesel::dsl::Eq<users::created_at, DbTimestamp>,
-        diesel::dsl::Eq<users::updated_at, DbTimestamp>,
-    ) as Insertable<users::table>>::Values,
-> {
+    <NewUserValues as Insertable<users::table>>::Values,
+>;
+
+pub(crate) fn insert_statement(new: &NewUser) -> InsertUser {
     let user = &new.user;
     diesel::insert_into(users::table).values((
         users::org_id.eq(DbUuid(user.org_id)),

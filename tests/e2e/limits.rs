@@ -111,6 +111,18 @@ async fn production_mode_disables_introspection_for_unauthenticated_requests(bac
     assert_eq!(error_code(&body), Some("INTROSPECTION_DISABLED"), "{body}");
     let ok = app.query("{ serverInfo { version } }").await;
     assert!(ok.get("errors").is_none(), "{ok}");
+    let owner = app.signed_up("owner@acme.test").await;
+    let introspected = app
+        .query_as(
+            &owner.access_token,
+            "{ __schema { queryType { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        introspected["data"]["__schema"]["queryType"]["name"], "Query",
+        "{introspected}"
+    );
 }
 
 on_both_backends!(

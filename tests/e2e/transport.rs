@@ -254,13 +254,16 @@ async fn browsers_get_graphiql_wired_to_the_websocket_endpoint(backend: Backend)
 
 async fn node_resolves_global_ids_and_rejects_bad_ones(backend: Backend) {
     let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("owner@acme.test").await;
+    let token = owner.access_token.as_str();
     let body = app
         .query("{ serverInfo { migrations(first: 1) { edges { node { id version } } } } }")
         .await;
     let node = &body["data"]["serverInfo"]["migrations"]["edges"][0]["node"];
     let id = node["id"].as_str().expect("id");
     let fetched = app
-        .query_with(
+        .query_as(
+            token,
             "query($id: ID!) { node(id: $id) { id ... on SchemaMigration { version appliedAt } } }",
             json!({ "id": id }),
         )
@@ -271,14 +274,25 @@ async fn node_resolves_global_ids_and_rejects_bad_ones(backend: Backend) {
     );
     assert!(fetched["data"]["node"]["appliedAt"].is_string());
 
-    let malformed = app.query(r#"{ node(id: "not-an-id") { id } }"#).await;
+    let anonymous = app
+        .query_with(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_code(&anonymous), Some("UNAUTHENTICATED"));
+
+    let malformed = app
+        .query_as(token, r#"{ node(id: "not-an-id") { id } }"#, json!({}))
+        .await;
     assert_eq!(error_code(&malformed), Some("BAD_USER_INPUT"));
     assert_eq!(malformed["errors"][0]["extensions"]["field"], "id");
 
     // Well-formed but naming nothing.
     let missing_id = "U2NoZW1hTWlncmF0aW9uOjE5OTkwMTAxMDAwMDAw"; // SchemaMigration:19990101000000
     let missing = app
-        .query_with(
+        .query_as(
+            token,
             "query($id: ID!) { node(id: $id) { id } }",
             json!({ "id": missing_id }),
         )

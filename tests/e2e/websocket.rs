@@ -51,12 +51,15 @@ async fn next_json(socket: &mut Socket) -> Value {
     }
 }
 
-/// Connects with `protocol` and completes the `connection_init` / `connection_ack` handshake.
+/// Signs up, connects with `protocol` and completes the `connection_init` / `connection_ack`
+/// handshake with the access token in the payload.
 async fn initialised(app: &TestApp, protocol: &str) -> Socket {
+    let owner = app.signed_up("owner@acme.test").await;
     let mut socket = connect(app, protocol).await;
+    let payload = json!({ "Authorization": format!("Bearer {}", owner.access_token) });
     send(
         &mut socket,
-        json!({ "type": "connection_init", "payload": {} }),
+        json!({ "type": "connection_init", "payload": payload }),
     )
     .await;
     assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
@@ -76,6 +79,7 @@ async fn subscriptions_stream_over_graphql_transport_ws(backend: Backend) {
     for expected in 1..=3 {
         let message = next_json(&mut socket).await;
         assert_eq!(message["type"], "next", "{message}");
+        assert!(message["payload"].get("errors").is_none(), "{message}");
         assert_eq!(message["id"], "1");
         assert_eq!(message["payload"]["data"]["ticks"]["sequence"], expected);
     }
@@ -167,7 +171,56 @@ async fn shutdown_sends_open_websockets_a_close_frame(backend: Backend) {
     app.stop().await;
 }
 
+async fn subscriptions_need_authentication(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut socket = connect(&app, "graphql-transport-ws").await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": {} }),
+    )
+    .await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": TICKS } }),
+    )
+    .await;
+    let message = next_json(&mut socket).await;
+    let error = if message["type"] == "error" {
+        &message["payload"][0]
+    } else {
+        &message["payload"]["errors"][0]
+    };
+    assert_eq!(error["extensions"]["code"], "UNAUTHENTICATED", "{message}");
+}
+
+async fn a_bad_credential_in_connection_init_closes_the_socket(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut socket = connect(&app, "graphql-transport-ws").await;
+    let payload = json!({ "Authorization": "Bearer pgk_not-a-real-key" });
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(message) = socket.next().await {
+            match message {
+                Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                Ok(Message::Text(text)) => assert!(!text.contains("connection_ack"), "{text}"),
+                _ => {}
+            }
+        }
+        None
+    })
+    .await
+    .expect("closed within 5 s");
+    assert_eq!(closed, Some(4403));
+}
+
 on_both_backends!(
+    subscriptions_need_authentication,
+    a_bad_credential_in_connection_init_closes_the_socket,
     subscriptions_stream_over_graphql_transport_ws,
     subscriptions_stream_over_the_legacy_graphql_ws_protocol,
     invalid_subscription_arguments_are_bad_user_input,

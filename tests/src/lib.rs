@@ -66,6 +66,15 @@ impl TestApp {
     /// Starts a server after `configure` adjusted the settings.
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let database = TestDatabase::create(backend).await;
+        Self::spawn_on(database, configure).await
+    }
+
+    /// Starts a server on an existing test database (e.g. to restart on the same data).
+    pub async fn spawn_on(
+        database: TestDatabase,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        let backend = database.backend();
         let mut settings = test_settings(&database);
         configure(&mut settings);
         let server = Server::build(&settings, &ServeArgs::default())
@@ -120,12 +129,68 @@ impl TestApp {
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
     }
 
+    /// POSTs a query with an `Authorization: Bearer` credential.
+    pub async fn query_as(&self, credential: &str, query: &str, variables: Value) -> Value {
+        let response = self
+            .http
+            .post(self.url("/graphql"))
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {credential}"))
+            .body(json!({ "query": query, "variables": variables }).to_string())
+            .send()
+            .await
+            .expect("request sent");
+        let text = response.text().await.expect("body");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    }
+
+    /// Signs up `email` (work address) with the test password; returns the `signUp` payload
+    /// body (data or errors).
+    pub async fn sign_up(&self, email: &str, company_domain: Option<&str>) -> Value {
+        self.query_with(
+            "mutation($input: SignUpInput!) { signUp(input: $input) { accessToken refreshToken accessTokenExpiresAt viewer { role user { id email } organization { id domain } } } }",
+            json!({ "input": { "email": email, "password": PASSWORD, "name": "Test Person", "companyDomain": company_domain } }),
+        )
+        .await
+    }
+
+    /// Signs up and returns the session (panics on failure).
+    pub async fn signed_up(&self, email: &str) -> Session {
+        let body = self.sign_up(email, None).await;
+        Session::from_auth_payload(&body["data"]["signUp"])
+            .unwrap_or_else(|| panic!("sign-up failed: {body}"))
+    }
+
+    /// Signs in with the test password and returns the session (panics on failure).
+    pub async fn signed_in(&self, email: &str) -> Session {
+        let body = self
+            .query_with(
+                "mutation($input: SignInInput!) { signIn(input: $input) { accessToken refreshToken accessTokenExpiresAt viewer { role user { id email } organization { id domain } } } }",
+                json!({ "input": { "email": email, "password": PASSWORD } }),
+            )
+            .await;
+        Session::from_auth_payload(&body["data"]["signIn"])
+            .unwrap_or_else(|| panic!("sign-in failed: {body}"))
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         self.shutdown.cancel();
         if let Some(handle) = self.server.take() {
             handle.await.expect("server task");
         }
+    }
+
+    /// Stops the server and hands back its database (to restart on the same data).
+    pub async fn stop_keeping_database(mut self) -> TestDatabase {
+        self.shutdown.cancel();
+        if let Some(handle) = self.server.take() {
+            handle.await.expect("server task");
+        }
+        let placeholder = TestDatabase::Sqlite {
+            dir: tempfile::tempdir().expect("dir"),
+        };
+        std::mem::replace(&mut self.database, placeholder)
     }
 
     /// Cancels the server without waiting (for shutdown tests).
@@ -140,6 +205,34 @@ impl Drop for TestApp {
     }
 }
 
+/// The password every test user has.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A signed-in test user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token.
+    pub refresh_token: String,
+    /// The user's global ID.
+    pub user_id: String,
+    /// The organisation's global ID.
+    pub org_id: String,
+}
+
+impl Session {
+    /// Reads an `AuthPayload` (with `viewer { user { id } organization { id } }`).
+    pub fn from_auth_payload(payload: &Value) -> Option<Session> {
+        Some(Session {
+            access_token: payload["accessToken"].as_str()?.to_owned(),
+            refresh_token: payload["refreshToken"].as_str()?.to_owned(),
+            user_id: payload["viewer"]["user"]["id"].as_str()?.to_owned(),
+            org_id: payload["viewer"]["organization"]["id"].as_str()?.to_owned(),
+        })
+    }
+}
+
 /// Settings for a test server on `database`: ephemeral port, defaults otherwise.
 pub fn test_settings(database: &TestDatabase) -> Settings {
     let mut settings = Settings::defaults();
@@ -147,6 +240,10 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings.listen = SocketAddr::from(([127, 0, 0, 1], 0));
     settings.port = None;
     settings.shutdown_grace_ms = 5_000;
+    // Cheap password hashing keeps the suite fast; production defaults are measured by the
+    // sign-in benchmark.
+    settings.argon2_memory_kib = 1024;
+    settings.argon2_iterations = 1;
     settings
 }
 

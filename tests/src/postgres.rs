@@ -71,6 +71,14 @@ impl TestDatabase {
         TestDatabase::Postgres { name }
     }
 
+    /// Its backend.
+    pub fn backend(&self) -> Backend {
+        match self {
+            TestDatabase::Sqlite { .. } => Backend::Sqlite,
+            TestDatabase::Postgres { .. } => Backend::Postgres,
+        }
+    }
+
     /// Its `DATABASE_URL`.
     pub fn url(&self) -> String {
         match self {

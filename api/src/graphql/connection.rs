@@ -5,7 +5,7 @@
 //! `limit + 1` rows to know whether another page exists.
 
 use async_graphql::SimpleObject;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Connection, ConnectionNameType, Edge, EdgeNameType, EmptyFields};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
@@ -101,16 +101,19 @@ impl<K: DeserializeOwned> PageRequest<K> {
 impl<K> PageRequest<K> {
     /// Builds the connection from rows fetched with [`PageRequest::fetch_limit`] in the query
     /// order (descending when `backward`), their keys, and the total count.
-    pub fn into_connection<R, N: async_graphql::OutputType>(
+    pub fn into_connection<R, N, Name, EdgeName>(
         &self,
         kind: &str,
         mut rows: Vec<R>,
         total_count: i64,
         key: impl Fn(&R) -> K,
         node: impl Fn(R) -> N,
-    ) -> PageConnection<N>
+    ) -> Connection<String, N, ConnectionFields, EmptyFields, Name, EdgeName>
     where
         K: Serialize,
+        N: async_graphql::OutputType,
+        Name: ConnectionNameType,
+        EdgeName: EdgeNameType,
     {
         let more = rows.len() > self.limit;
         rows.truncate(self.limit);
@@ -235,7 +238,8 @@ mod tests {
             limit: 2,
             backward: false,
         };
-        let connection = page.into_connection("n", vec![1, 2, 3], 3, |r| *r, |r| r);
+        let connection: PageConnection<i32> =
+            page.into_connection("n", vec![1, 2, 3], 3, |r| *r, |r| r);
         assert!(connection.has_next_page);
         assert!(!connection.has_previous_page);
         assert_eq!(connection.edges.len(), 2);
@@ -249,7 +253,8 @@ mod tests {
             limit: 2,
             backward: true,
         };
-        let connection = page.into_connection("n", vec![9, 8, 7], 9, |r| *r, |r| r);
+        let connection: PageConnection<i32> =
+            page.into_connection("n", vec![9, 8, 7], 9, |r| *r, |r| r);
         let nodes: Vec<i32> = connection.edges.iter().map(|e| e.node).collect();
         assert_eq!(nodes, vec![8, 9]);
         assert!(connection.has_previous_page);

@@ -2,6 +2,8 @@
 
 pub mod connection;
 pub mod extensions;
+pub mod guard;
+mod identity;
 pub mod node;
 mod query;
 pub mod scalars;
@@ -10,17 +12,17 @@ pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use partnergraph_persistence::Database;
 
 use crate::config::Limits;
 use crate::metrics::Metrics;
 
-pub use query::Query;
+pub use query::{Mutation, Query};
 pub use subscription::Subscription;
 
 /// The schema type served by this API.
-pub type AppSchema = Schema<Query, EmptyMutation, Subscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// What resolvers reach through `ctx.data::<Services>()`.
 #[derive(Debug, Clone)]
@@ -31,11 +33,17 @@ pub struct Services {
     pub limits: Limits,
     /// Metrics.
     pub metrics: Arc<Metrics>,
+    /// Passwords, tokens, the sign-in limiter.
+    pub auth: Arc<crate::auth::Auth>,
 }
 
+/// The address of the client (for per-client limits such as failed sign-ins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
 /// The bare schema builder, shared by the server, the tests and the SDL export.
-pub fn schema_builder() -> SchemaBuilder<Query, EmptyMutation, Subscription> {
-    Schema::build(Query::default(), EmptyMutation, Subscription)
+pub fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .register_output_type::<scalars::Money>()
         .register_input_type::<scalars::MoneyInput>()
         .register_output_type::<async_graphql::Json<serde_json::Value>>()

@@ -8,24 +8,60 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::error::{ApiError, ApiResult};
+use partnergraph_persistence::{api_keys, invitations, organizations, users};
+
+use crate::graphql::types::api_key::ApiKey;
+use crate::graphql::types::invitation::Invitation;
+use crate::graphql::types::organization::Organization;
 use crate::graphql::types::schema_migration::SchemaMigration;
+use crate::graphql::types::user::User;
+use crate::graphql::{Services, guard};
 
 /// Every kind of object reachable through `node(id:)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
     /// An applied database migration.
     SchemaMigration,
+    /// An organisation.
+    Organization,
+    /// A user.
+    User,
+    /// An invitation.
+    Invitation,
+    /// An API key.
+    ApiKey,
 }
 
 impl NodeKind {
-    const ALL: &[NodeKind] = &[NodeKind::SchemaMigration];
+    const ALL: &[NodeKind] = &[
+        NodeKind::SchemaMigration,
+        NodeKind::Organization,
+        NodeKind::User,
+        NodeKind::Invitation,
+        NodeKind::ApiKey,
+    ];
 
     /// The name inside global IDs (the GraphQL type name).
     pub fn name(self) -> &'static str {
         match self {
             NodeKind::SchemaMigration => "SchemaMigration",
+            NodeKind::Organization => "Organization",
+            NodeKind::User => "User",
+            NodeKind::Invitation => "Invitation",
+            NodeKind::ApiKey => "ApiKey",
         }
     }
+}
+
+/// Encodes the global ID of a uuid-keyed object.
+pub fn encode_uuid(kind: NodeKind, id: uuid::Uuid) -> ID {
+    encode_id(kind, &id.to_string())
+}
+
+/// Decodes the global ID of a uuid-keyed object of `kind`; `field` names the argument.
+pub fn decode_uuid(id: &ID, kind: NodeKind, field: &str) -> ApiResult<uuid::Uuid> {
+    let local = decode_id_of(id, kind, field)?;
+    uuid::Uuid::parse_str(&local).map_err(|_| ApiError::bad_input(field, "not a valid ID"))
 }
 
 /// Encodes a global ID.
@@ -74,6 +110,14 @@ pub fn decode_id_of(id: &ID, kind: NodeKind, field: &str) -> ApiResult<String> {
 pub enum Node {
     /// An applied database migration.
     SchemaMigration(SchemaMigration),
+    /// An organisation.
+    Organization(Organization),
+    /// A user.
+    User(User),
+    /// An invitation.
+    Invitation(Invitation),
+    /// An API key.
+    ApiKey(ApiKey),
 }
 
 /// `node(id:)`.
@@ -89,13 +133,51 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The global ID of any object (its `id` field).")] id: ID,
     ) -> ApiResult<Node> {
+        let member = guard::member(ctx)?;
         let (kind, local) = decode_id(&id, "id")?;
-        match kind {
-            NodeKind::SchemaMigration => SchemaMigration::load(ctx, &local)
+        let not_found = || ApiError::NotFound("node");
+        if kind == NodeKind::SchemaMigration {
+            return SchemaMigration::load(ctx, &local)
                 .await?
                 .map(Node::SchemaMigration)
-                .ok_or(ApiError::NotFound("node")),
+                .ok_or_else(not_found);
         }
+        let uuid = uuid::Uuid::parse_str(&local)
+            .map_err(|_| ApiError::bad_input("id", "not a valid ID"))?;
+        // Every lookup is scoped to the viewer's organisation: another tenant's object is
+        // NOT_FOUND. Partner-role viewers see only their own user and organisation.
+        let partner_viewer = member.role == partnergraph_domain::Role::Partner;
+        let services = ctx.data_unchecked::<Services>();
+        let mut conn = services.db.conn().await?;
+        let node = match kind {
+            NodeKind::Organization if uuid == member.org_id => {
+                organizations::by_id(&mut conn, uuid)
+                    .await?
+                    .map(|o| Node::Organization(Organization(o)))
+            }
+            NodeKind::User if !partner_viewer || member.user_id() == Some(uuid) => {
+                users::by_id(&mut conn, member.org_id, uuid)
+                    .await?
+                    .map(|u| Node::User(User(u)))
+            }
+            NodeKind::Invitation if !partner_viewer => {
+                invitations::by_id(&mut conn, member.org_id, uuid)
+                    .await?
+                    .map(|record| {
+                        Node::Invitation(Invitation {
+                            record,
+                            token: None,
+                        })
+                    })
+            }
+            NodeKind::ApiKey if member.role.is_admin() => {
+                api_keys::by_id(&mut conn, member.org_id, uuid)
+                    .await?
+                    .map(|k| Node::ApiKey(ApiKey(k)))
+            }
+            _ => None,
+        };
+        node.ok_or_else(not_found)
     }
 }
 

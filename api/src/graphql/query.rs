@@ -3,6 +3,7 @@
 use async_graphql::{Context, MergedObject, Object};
 
 use crate::error::ApiResult;
+use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::node::NodeQuery;
 use crate::graphql::types::server_info::ServerInfo;
 
@@ -20,4 +21,8 @@ impl ServerQuery {
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(ServerQuery, NodeQuery);
+pub struct Query(ServerQuery, NodeQuery, IdentityQuery);
+
+/// The mutation root.
+#[derive(MergedObject, Default)]
+pub struct Mutation(IdentityMutation);

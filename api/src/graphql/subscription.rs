@@ -20,10 +20,12 @@ impl Subscription {
     /// `intervalMs` apart, then completes.
     async fn ticks(
         &self,
+        ctx: &async_graphql::Context<'_>,
         #[graphql(desc = "How many ticks to send (1–100).", default = 5)] count: i32,
         #[graphql(desc = "Milliseconds between ticks (10–60000).", default = 1000)]
         interval_ms: i32,
     ) -> Result<impl Stream<Item = Tick> + use<>, ApiError> {
+        crate::graphql::guard::member(ctx)?;
         if !(1..=100).contains(&count) {
             return Err(ApiError::bad_input(
                 "count",

@@ -15,13 +15,17 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, Request, ServerError};
 use axum::body::{Body, to_bytes};
-use axum::extract::{RawQuery, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value as Json, json};
 
 use super::AppState;
+use crate::auth::{Viewer, viewer};
 use crate::error::{ApiError, code};
+use crate::graphql::ClientIp;
 use crate::graphql::extensions::{DenyIntrospection, OperationName};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -84,7 +88,12 @@ fn request_error(
 }
 
 /// `POST /graphql`.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -121,7 +130,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Body)
         return too_large();
     };
     match parse_body(&bytes, state.services.limits.max_batch_operations) {
-        Ok(batch) => execute(&state, batch, media).await,
+        Ok(batch) => execute(&state, &headers, peer, batch, media).await,
         Err(message) => request_error(StatusCode::BAD_REQUEST, media, code::BAD_REQUEST, &message),
     }
 }
@@ -156,6 +165,7 @@ fn parse_body(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query in the query string.
 pub async fn get(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -202,7 +212,7 @@ pub async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, BatchRequest::Single(request), media).await
+    execute(&state, &headers, peer, BatchRequest::Single(request), media).await
 }
 
 /// The type of the operation a request would run, if the document parses.
@@ -239,16 +249,29 @@ struct Executed {
     outcome: &'static str,
 }
 
-async fn execute(state: &AppState, batch: BatchRequest, media: MediaType) -> Response {
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    batch: BatchRequest,
+    media: MediaType,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let caller = Caller {
+        viewer: viewer::resolve(&state.services, authorization).await,
+        ip: ClientIp(peer.ip()),
+    };
     match batch {
         BatchRequest::Single(request) => {
-            let executed = execute_one(state, request).await;
+            let executed = execute_one(state, &caller, request).await;
             single_response(executed, media)
         }
         BatchRequest::Batch(requests) => {
             let mut bodies = Vec::with_capacity(requests.len());
             for request in requests {
-                let executed = execute_one(state, request).await;
+                let executed = execute_one(state, &caller, request).await;
                 bodies.push(response_body(&executed.response));
             }
             let mut response = Json::Array(bodies).to_string().into_response();
@@ -260,16 +283,23 @@ async fn execute(state: &AppState, batch: BatchRequest, media: MediaType) -> Res
     }
 }
 
+/// Who sent the HTTP request.
+struct Caller {
+    viewer: Viewer,
+    ip: ClientIp,
+}
+
 /// Runs one operation under the request timeout; logs it once and records metrics.
-async fn execute_one(state: &AppState, mut request: Request) -> Executed {
+async fn execute_one(state: &AppState, caller: &Caller, mut request: Request) -> Executed {
     let started = Instant::now();
     let limits = state.services.limits;
     let slot = OperationName::default();
     let requested_name = request.operation_name.clone();
-    request = request.data(slot.clone());
-    if state.production {
-        // No request is authenticated until the identity layer exists; in production mode
-        // introspection is therefore refused for every HTTP request.
+    request = request
+        .data(slot.clone())
+        .data(caller.viewer.clone())
+        .data(caller.ip);
+    if state.production && !caller.viewer.is_authenticated() {
         request = request.data(DenyIntrospection).disable_introspection();
     }
     let (response, outcome) =
