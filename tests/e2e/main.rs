@@ -1,5 +1,7 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
+mod identity;
+mod isolation;
 mod limits;
 mod persistence;
 mod probes;

@@ -1,0 +1,240 @@
+//! Tenant isolation: every operation that takes an ID, run by organisation B against
+//! organisation A's objects, answers NOT_FOUND and reveals nothing of A; A's data is unchanged.
+//!
+//! Adding an operation is one line in [`CASES`]: its name, which of A's objects its `$id`
+//! points at, and the document (taking `$id: ID!`).
+
+use partnergraph_tests::{Backend, PASSWORD, Session, TestApp, error_code, on_both_backends};
+
+use serde_json::{Value, json};
+
+/// Which of organisation A's objects `$id` names.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Organization,
+    User,
+    ApiKey,
+    Invitation,
+}
+
+struct Case {
+    name: &'static str,
+    target: Target,
+    document: &'static str,
+}
+
+/// Every operation that takes an ID.
+const CASES: &[Case] = &[
+    Case {
+        name: "node(Organization)",
+        target: Target::Organization,
+        document: "query($id: ID!) { node(id: $id) { id ... on Organization { domain } } }",
+    },
+    Case {
+        name: "node(User)",
+        target: Target::User,
+        document: "query($id: ID!) { node(id: $id) { id ... on User { email } } }",
+    },
+    Case {
+        name: "node(ApiKey)",
+        target: Target::ApiKey,
+        document: "query($id: ID!) { node(id: $id) { id ... on ApiKey { name } } }",
+    },
+    Case {
+        name: "node(Invitation)",
+        target: Target::Invitation,
+        document: "query($id: ID!) { node(id: $id) { id ... on Invitation { email } } }",
+    },
+    Case {
+        name: "changeMemberRole",
+        target: Target::User,
+        document: "mutation($id: ID!) { changeMemberRole(input: { userId: $id, role: VIEWER }) { member { id email } } }",
+    },
+    Case {
+        name: "removeMember",
+        target: Target::User,
+        document: "mutation($id: ID!) { removeMember(input: { userId: $id }) { removedUserId } }",
+    },
+    Case {
+        name: "revokeApiKey",
+        target: Target::ApiKey,
+        document: "mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id name } } }",
+    },
+];
+
+/// Organisation A with one object of every kind, and what must never leak from it.
+struct OrgA {
+    owner: Session,
+    member_id: String,
+    api_key_id: String,
+    api_key_secret: String,
+    invitation_id: String,
+}
+
+impl OrgA {
+    fn id_of(&self, target: Target) -> &str {
+        match target {
+            Target::Organization => &self.owner.org_id,
+            Target::User => &self.member_id,
+            Target::ApiKey => &self.api_key_id,
+            Target::Invitation => &self.invitation_id,
+        }
+    }
+}
+
+/// Strings of A that must not appear in B's responses.
+const A_SECRETS: &[&str] = &["acme.io", "bob@acme.io", "carl@acme.io", "A's key"];
+
+async fn populate_a(app: &TestApp) -> OrgA {
+    let owner = app.signed_up("ana@acme.io").await;
+    let invite = "mutation($email: String!) { inviteMember(input: { email: $email, role: MEMBER }) { invitation { id token } } }";
+    let bob = app
+        .query_as(
+            &owner.access_token,
+            invite,
+            json!({ "email": "bob@acme.io" }),
+        )
+        .await;
+    let token = bob["data"]["inviteMember"]["invitation"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let accepted = app
+        .query_with(
+            "mutation($token: String!, $password: String!) { acceptInvitation(input: { token: $token, password: $password, name: \"Bob\" }) { viewer { user { id } } } }",
+            json!({ "token": token, "password": PASSWORD }),
+        )
+        .await;
+    let member_id = accepted["data"]["acceptInvitation"]["viewer"]["user"]["id"]
+        .as_str()
+        .expect("bob")
+        .to_owned();
+    let carl = app
+        .query_as(
+            &owner.access_token,
+            invite,
+            json!({ "email": "carl@acme.io" }),
+        )
+        .await;
+    let invitation_id = carl["data"]["inviteMember"]["invitation"]["id"]
+        .as_str()
+        .expect("invitation")
+        .to_owned();
+    let key = app
+        .query_as(&owner.access_token, "mutation { createApiKey(input: { name: \"A's key\", role: ADMIN }) { secret apiKey { id } } }", json!({}))
+        .await;
+    OrgA {
+        owner,
+        member_id,
+        api_key_id: key["data"]["createApiKey"]["apiKey"]["id"]
+            .as_str()
+            .expect("key")
+            .to_owned(),
+        api_key_secret: key["data"]["createApiKey"]["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned(),
+        invitation_id,
+    }
+}
+
+fn assert_reveals_nothing(case: &str, body: &Value) {
+    assert_eq!(error_code(body), Some("NOT_FOUND"), "{case}: {body}");
+    let data_is_empty = match &body["data"] {
+        Value::Null => true,
+        Value::Object(fields) => fields.values().all(Value::is_null),
+        _ => false,
+    };
+    assert!(data_is_empty, "{case}: data leaked: {body}");
+    let text = body.to_string();
+    for secret in A_SECRETS {
+        assert!(!text.contains(secret), "{case}: `{secret}` leaked: {text}");
+    }
+}
+
+async fn another_organisations_objects_are_not_found(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let a = populate_a(&app).await;
+    let b = app.signed_up("eve@globex.com").await;
+    let b_key = app
+        .query_as(
+            &b.access_token,
+            "mutation { createApiKey(input: { name: \"B key\", role: ADMIN }) { secret } }",
+            json!({}),
+        )
+        .await;
+    let b_key = b_key["data"]["createApiKey"]["secret"]
+        .as_str()
+        .expect("B key")
+        .to_owned();
+    for credential in [&b.access_token, &b_key] {
+        for case in CASES {
+            let body = app
+                .query_as(
+                    credential,
+                    case.document,
+                    json!({ "id": a.id_of(case.target) }),
+                )
+                .await;
+            assert_reveals_nothing(case.name, &body);
+        }
+    }
+
+    // Lists show only B's own objects.
+    let members = app
+        .query_as(
+            &b.access_token,
+            "{ members { totalCount edges { node { email } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(members["data"]["members"]["totalCount"], 1, "{members}");
+    let keys = app
+        .query_as(&b.access_token, "{ apiKeys { name } }", json!({}))
+        .await;
+    assert!(!keys.to_string().contains("A's key"), "{keys}");
+
+    // Nothing B tried changed A.
+    let a_members = app
+        .query_as(
+            &a.owner.access_token,
+            "{ members { edges { node { id role } } } }",
+            json!({}),
+        )
+        .await;
+    let bob = a_members["data"]["members"]["edges"]
+        .as_array()
+        .and_then(|edges| {
+            edges
+                .iter()
+                .find(|e| e["node"]["id"] == a.member_id.as_str())
+        })
+        .unwrap_or_else(|| panic!("bob was removed: {a_members}"));
+    assert_eq!(bob["node"]["role"], "MEMBER");
+    let a_viewer = app
+        .query_as(&a.api_key_secret, "{ viewer { role } }", json!({}))
+        .await;
+    assert_eq!(
+        a_viewer["data"]["viewer"]["role"], "ADMIN",
+        "A's key still works: {a_viewer}"
+    );
+}
+
+on_both_backends!(another_organisations_objects_are_not_found);
+
+#[test]
+fn every_case_names_a_distinct_operation_and_target() {
+    let mut seen = std::collections::HashSet::new();
+    for case in CASES {
+        assert!(
+            case.document.contains("$id: ID!"),
+            "{} takes $id",
+            case.name
+        );
+        assert!(
+            seen.insert((case.name, format!("{:?}", case.target))),
+            "{} is listed twice",
+            case.name
+        );
+    }
+}
