@@ -36,6 +36,28 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Write the GraphQL schema (SDL) to a file.
     ExportSchema(ExportSchemaArgs),
+    /// Measure performance figures on a throw-away embedded database.
+    Bench(BenchArgs),
+}
+
+/// `bench` options.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// What to measure.
+    #[command(subcommand)]
+    pub target: BenchTarget,
+}
+
+/// Benchmarks.
+#[derive(Debug, Clone, Subcommand)]
+pub enum BenchTarget {
+    /// Sign-in latency with the configured argon2id cost (--argon2-memory-kib,
+    /// --argon2-iterations), through the GraphQL schema.
+    SignIn {
+        /// Sign-ins to time.
+        #[arg(long, default_value_t = 30)]
+        iterations: usize,
+    },
 }
 
 /// `serve` options.
@@ -445,7 +467,7 @@ pub fn help_text() -> String {
     use clap::CommandFactory;
     let mut command = Cli::command();
     let mut text = command.render_long_help().to_string();
-    for sub in ["serve", "migrate", "export-schema"] {
+    for sub in ["serve", "migrate", "export-schema", "bench"] {
         if let Some(subcommand) = command.find_subcommand_mut(sub) {
             text.push_str(&format!("\n\n## partnergraph {sub} --help\n\n"));
             text.push_str(&subcommand.render_long_help().to_string());

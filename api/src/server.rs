@@ -108,6 +108,11 @@ impl Server {
         })
     }
 
+    /// The executable schema (for in-process execution, e.g. benchmarks).
+    pub fn schema(&self) -> &crate::graphql::AppSchema {
+        &self.state.schema
+    }
+
     /// The database pool the server uses.
     pub fn database(&self) -> &Database {
         &self.state.services.db

@@ -696,3 +696,21 @@ on_both_backends!(
     api_keys_authenticate_until_revoked_and_show_their_secret_once,
     generated_token_keys_survive_restarts,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_benchmark_runs() {
+    use clap::Parser;
+    let cli = partnergraph_api::Cli::try_parse_from([
+        "partnergraph",
+        "bench",
+        "sign-in",
+        "--iterations",
+        "2",
+        "--argon2-memory-kib",
+        "1024",
+        "--argon2-iterations",
+        "1",
+    ])
+    .expect("valid");
+    partnergraph_api::cli::run(cli, Default::default()).await.expect("benchmark ran");
+}
