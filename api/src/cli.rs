@@ -50,7 +50,10 @@ pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupErr
 /// Times `iterations` sign-ins through the schema on a temporary SQLite database.
 async fn bench_sign_in(settings: &crate::Settings, iterations: usize) -> Result<(), StartupError> {
     use async_graphql::{Request, Variables};
-    let dir = std::env::temp_dir().join(format!("partnergraph-bench-{}", uuid::Uuid::new_v4().simple()));
+    let dir = std::env::temp_dir().join(format!(
+        "partnergraph-bench-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
     std::fs::create_dir_all(&dir).map_err(|source| StartupError::Write {
         path: dir.display().to_string(),
         source,
@@ -75,7 +78,10 @@ async fn bench_sign_in(settings: &crate::Settings, iterations: usize) -> Result<
     )
     .await;
     if !signed_up.errors.is_empty() {
-        return Err(StartupError::Config(format!("benchmark sign-up failed: {:?}", signed_up.errors)));
+        return Err(StartupError::Config(format!(
+            "benchmark sign-up failed: {:?}",
+            signed_up.errors
+        )));
     }
     let mut report = format!(
         "sign-in latency over {} runs (argon2id m={} KiB, t={}, p=1):\n",
@@ -85,7 +91,12 @@ async fn bench_sign_in(settings: &crate::Settings, iterations: usize) -> Result<
     );
     for (label, email, attempt, succeeds) in [
         ("success", "bench@bench.example", password, true),
-        ("wrong password", "bench@bench.example", "not the password 42", false),
+        (
+            "wrong password",
+            "bench@bench.example",
+            "not the password 42",
+            false,
+        ),
         ("unknown e-mail", "nobody@bench.example", password, false),
     ] {
         let mut timings = Vec::with_capacity(iterations.max(1));
@@ -98,11 +109,16 @@ async fn bench_sign_in(settings: &crate::Settings, iterations: usize) -> Result<
             .await;
             timings.push(started.elapsed());
             if response.errors.is_empty() != succeeds {
-                return Err(StartupError::Config(format!("benchmark sign-in ({label}) behaved unexpectedly: {:?}", response.errors)));
+                return Err(StartupError::Config(format!(
+                    "benchmark sign-in ({label}) behaved unexpectedly: {:?}",
+                    response.errors
+                )));
             }
         }
         timings.sort();
-        let at = |q: f64| timings[((timings.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+        let at = |q: f64| {
+            timings[((timings.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0
+        };
         report.push_str(&format!(
             "  {label:<15} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms\n",
             at(0.5),
@@ -114,7 +130,10 @@ async fn bench_sign_in(settings: &crate::Settings, iterations: usize) -> Result<
     let _ = std::fs::remove_dir_all(&dir);
     std::io::stdout()
         .write_all(report.as_bytes())
-        .map_err(|source| StartupError::Write { path: "stdout".into(), source })
+        .map_err(|source| StartupError::Write {
+            path: "stdout".into(),
+            source,
+        })
 }
 
 fn export_schema(args: &ExportSchemaArgs) -> Result<(), StartupError> {

@@ -712,5 +712,7 @@ async fn the_sign_in_benchmark_runs() {
         "1",
     ])
     .expect("valid");
-    partnergraph_api::cli::run(cli, Default::default()).await.expect("benchmark ran");
+    partnergraph_api::cli::run(cli, Default::default())
+        .await
+        .expect("benchmark ran");
 }
