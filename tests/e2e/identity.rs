@@ -644,6 +644,14 @@ async fn api_keys_authenticate_until_revoked_and_show_their_secret_once(backend:
     let key = &listed["data"]["apiKeys"][0];
     assert_eq!(key["id"], key_id.as_str(), "{listed}");
     assert!(key["lastUsedAt"].is_string(), "use is recorded: {listed}");
+    app.query_as(&secret, VIEWER, json!({})).await;
+    let relisted = app
+        .query_as(&owner.access_token, "{ apiKeys { lastUsedAt } }", json!({}))
+        .await;
+    assert_eq!(
+        relisted["data"]["apiKeys"][0]["lastUsedAt"], key["lastUsedAt"],
+        "a second use within the minute writes nothing"
+    );
     assert!(
         !listed.to_string().contains(&secret),
         "the secret is never listed"

@@ -218,7 +218,36 @@ async fn a_bad_credential_in_connection_init_closes_the_socket(backend: Backend)
     assert_eq!(closed, Some(4403));
 }
 
+async fn api_keys_authenticate_websockets_too(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("owner@acme.test").await;
+    let created = app
+        .query_as(
+            &owner.access_token,
+            "mutation { createApiKey(input: { name: \"ws\", role: VIEWER }) { secret } }",
+            json!({}),
+        )
+        .await;
+    let secret = created["data"]["createApiKey"]["secret"]
+        .as_str()
+        .expect("secret");
+    let mut socket = connect(&app, "graphql-transport-ws").await;
+    send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {secret}") } })).await;
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": TICKS } }),
+    )
+    .await;
+    let message = next_json(&mut socket).await;
+    assert_eq!(
+        message["payload"]["data"]["ticks"]["sequence"], 1,
+        "{message}"
+    );
+}
+
 on_both_backends!(
+    api_keys_authenticate_websockets_too,
     subscriptions_need_authentication,
     a_bad_credential_in_connection_init_closes_the_socket,
     subscriptions_stream_over_graphql_transport_ws,
