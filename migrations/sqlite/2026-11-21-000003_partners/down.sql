@@ -1,0 +1,10 @@
+drop table audit_entries;
+drop table partner_overrides;
+drop table joint_plan_items;
+drop table partner_strengths;
+drop table partner_stakeholders;
+drop table partner_tags;
+drop table partner_list_values;
+drop table partner_joint_plans;
+drop table partner_insights;
+drop table partners;
