@@ -4,6 +4,7 @@
 
 pub mod identity;
 pub mod money;
+pub mod partners;
 
 pub use identity::{
     CompanyDomain, DomainError, EmailAddress, EmailError, NameError, Password, PasswordError,

@@ -5,12 +5,14 @@
 //! Diesel row structs never leave this crate.
 
 pub mod api_keys;
+pub mod audit;
 pub mod db;
 pub mod error;
 pub mod invitations;
 pub mod migrations;
 pub mod organizations;
 pub mod page;
+pub mod partners;
 pub mod schema;
 pub mod server;
 pub mod sessions;

@@ -154,11 +154,253 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> organizations (org_id));
+
+diesel::table! {
+    /// Partner profiles: core details, program structure, relationship.
+    partners (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner id.
+        id -> crate::types::Uuid,
+        /// Id in the customer's CRM (import matching).
+        external_id -> Nullable<Text>,
+        /// Company name.
+        name -> Text,
+        /// Company web domain.
+        domain -> Nullable<Text>,
+        /// Logo URL.
+        logo_url -> Nullable<Text>,
+        /// Industry vertical.
+        industry -> Nullable<Text>,
+        /// Short description.
+        description -> Nullable<Text>,
+        /// Headcount.
+        employees -> Nullable<BigInt>,
+        /// The company's annual revenue, minor units.
+        company_revenue_minor -> Nullable<BigInt>,
+        /// Its currency.
+        company_revenue_currency -> Nullable<Text>,
+        /// Partner type.
+        #[sql_name = "type"]
+        partner_type -> Text,
+        /// Free-form sub-classification.
+        subtype -> Nullable<Text>,
+        /// Category.
+        category -> Nullable<Text>,
+        /// Program tier (set by the program feature).
+        tier_id -> Nullable<crate::types::Uuid>,
+        /// How the tier was set.
+        tier_source -> Nullable<Text>,
+        /// Last automatic evaluation.
+        tier_evaluated_at -> Nullable<crate::types::UtcTimestamp>,
+        /// Status.
+        status -> Text,
+        /// Lifecycle stage.
+        stage -> Text,
+        /// Internal member managing the relationship.
+        partner_manager_id -> Nullable<crate::types::Uuid>,
+        /// Partner-side primary contact.
+        primary_contact_id -> Nullable<crate::types::Uuid>,
+        /// Joint value proposition.
+        joint_value_proposition -> Nullable<Text>,
+        /// Executive summary.
+        executive_summary -> Nullable<Text>,
+        /// Optimistic-concurrency version.
+        version -> BigInt,
+        /// When archived.
+        archived_at -> Nullable<crate::types::UtcTimestamp>,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// AI insights of a partner (1:1).
+    partner_insights (org_id, partner_id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Fit with the IPP, 0–100.
+        fit_score -> Nullable<SmallInt>,
+        /// Relationship health, 0–100.
+        health_score -> Nullable<SmallInt>,
+        /// 4C: capacity.
+        capacity_score -> Nullable<SmallInt>,
+        /// 4C: capability.
+        capability_score -> Nullable<SmallInt>,
+        /// 4C: commitment.
+        commitment_score -> Nullable<SmallInt>,
+        /// 4C: customer alignment.
+        customer_alignment_score -> Nullable<SmallInt>,
+        /// Narrative.
+        ai_summary -> Nullable<Text>,
+        /// Last analysis.
+        analyzed_at -> Nullable<crate::types::UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    /// Joint plan of a partner (1:1).
+    partner_joint_plans (org_id, partner_id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Currency of the target.
+        currency -> Text,
+        /// Annual revenue target, minor units.
+        annual_revenue_target_minor -> Nullable<BigInt>,
+        /// Q1 share of the target, percent.
+        q1_weight -> Nullable<SmallInt>,
+        /// Q2 share.
+        q2_weight -> Nullable<SmallInt>,
+        /// Q3 share.
+        q3_weight -> Nullable<SmallInt>,
+        /// Q4 share.
+        q4_weight -> Nullable<SmallInt>,
+    }
+}
+
+diesel::table! {
+    /// Regions, languages, services and products of partners, one row per value.
+    partner_list_values (org_id, partner_id, field, position) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Which list.
+        field -> Text,
+        /// Order in the list.
+        position -> Integer,
+        /// The value.
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    /// Tags of partners in three categories.
+    partner_tags (org_id, partner_id, category, tag) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// services, products or regions.
+        category -> Text,
+        /// The tag.
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    /// Key stakeholders at partners.
+    partner_stakeholders (org_id, partner_id, position) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Order.
+        position -> Integer,
+        /// Name.
+        name -> Text,
+        /// Role.
+        role -> Nullable<Text>,
+        /// E-mail.
+        email -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// AI-identified key strengths of partners.
+    partner_strengths (org_id, partner_id, position) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Order.
+        position -> Integer,
+        /// Label.
+        label -> Text,
+        /// Description.
+        description -> Nullable<Text>,
+        /// Score 0–100.
+        score -> Nullable<SmallInt>,
+    }
+}
+
+diesel::table! {
+    /// Joint plan affiliates, integrations and workflows.
+    joint_plan_items (org_id, partner_id, position) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Order.
+        position -> Integer,
+        /// affiliate, integration or workflow.
+        kind -> Text,
+        /// Name.
+        name -> Text,
+        /// Description.
+        description -> Nullable<Text>,
+        /// Link.
+        url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Fields of partners that a person edited.
+    partner_overrides (org_id, partner_id, field) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// The field (GraphQL name).
+        field -> Text,
+    }
+}
+
+diesel::table! {
+    /// Audit trail: who changed what on partners and deals.
+    audit_entries (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Entry id.
+        id -> crate::types::Uuid,
+        /// partner or deal.
+        subject_kind -> Text,
+        /// The changed object.
+        subject_id -> crate::types::Uuid,
+        /// create, update, archive, unarchive or delete.
+        action -> Text,
+        /// user, api_key or system.
+        actor_kind -> Text,
+        /// The user or key.
+        actor_id -> Nullable<crate::types::Uuid>,
+        /// Changed fields with before and after.
+        changes -> crate::types::Json,
+        /// When.
+        created_at -> crate::types::UtcTimestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
     sessions,
     refresh_tokens,
     invitations,
-    api_keys
+    api_keys,
+    partners,
+    partner_insights,
+    partner_joint_plans,
+    partner_list_values,
+    partner_tags,
+    partner_stakeholders,
+    partner_strengths,
+    joint_plan_items,
+    partner_overrides,
+    audit_entries,
 );

@@ -1,0 +1,902 @@
+//! Partner profiles: the whole profile is written and read as one [`Partner`], across the core
+//! row, its 1:1 insight and joint-plan rows, and its list rows, in one transaction.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use partnergraph_domain::partners::{
+    JointPlanItem, JointPlanItemKind, KeyStrength, ListField, PartnerCategory, PartnerField,
+    PartnerStage, PartnerStatus, PartnerType, QuarterlyWeights, Score, Stakeholder, TagCategory,
+    TierSource,
+};
+use partnergraph_domain::{Currency, EmailAddress, Money};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEntry};
+use crate::db::Conn;
+use crate::error::DbError;
+use crate::page::KeysetPage;
+use crate::schema::{
+    joint_plan_items, partner_insights, partner_joint_plans, partner_list_values,
+    partner_overrides, partner_stakeholders, partner_strengths, partner_tags, partners,
+};
+use crate::types::{DbTimestamp, DbUuid};
+use crate::{keyset, run};
+
+/// AI insights of a partner; empty until scoring fills them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Insights {
+    /// Fit with the organisation's IPP.
+    pub fit_score: Option<Score>,
+    /// Relationship health.
+    pub health_score: Option<Score>,
+    /// 4C: capacity.
+    pub capacity: Option<Score>,
+    /// 4C: capability.
+    pub capability: Option<Score>,
+    /// 4C: commitment.
+    pub commitment: Option<Score>,
+    /// 4C: customer alignment.
+    pub customer_alignment: Option<Score>,
+    /// Key strengths.
+    pub key_strengths: Vec<KeyStrength>,
+    /// Narrative.
+    pub ai_summary: Option<String>,
+    /// When analysed.
+    pub analyzed_at: Option<DateTime<Utc>>,
+}
+
+/// The joint plan of a partner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JointPlan {
+    /// Annual revenue target.
+    pub annual_revenue_target: Option<Money>,
+    /// Currency of the plan (of the target).
+    pub currency: Currency,
+    /// How the target spreads over Q1–Q4.
+    pub quarterly_weights: Option<QuarterlyWeights>,
+    /// Affiliates, integrations and workflows.
+    pub items: Vec<JointPlanItem>,
+}
+
+impl Default for JointPlan {
+    fn default() -> Self {
+        JointPlan {
+            annual_revenue_target: None,
+            currency: Currency::USD,
+            quarterly_weights: None,
+            items: Vec::new(),
+        }
+    }
+}
+
+/// A partner profile as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Partner id.
+    pub id: Uuid,
+    /// Id in the customer's CRM.
+    pub external_id: Option<String>,
+    /// Company name.
+    pub name: String,
+    /// Normalised company domain.
+    pub domain: Option<String>,
+    /// Logo URL.
+    pub logo_url: Option<String>,
+    /// Industry vertical.
+    pub industry: Option<String>,
+    /// Short description.
+    pub description: Option<String>,
+    /// Headcount.
+    pub employees: Option<i64>,
+    /// The company's annual revenue.
+    pub company_revenue: Option<Money>,
+    /// Regions covered.
+    pub regions: Vec<String>,
+    /// Languages supported.
+    pub languages: Vec<String>,
+    /// Services offered.
+    pub services: Vec<String>,
+    /// Products sold or integrated.
+    pub products: Vec<String>,
+    /// Partner type.
+    pub partner_type: PartnerType,
+    /// Free-form sub-classification.
+    pub subtype: Option<String>,
+    /// Category.
+    pub category: Option<PartnerCategory>,
+    /// Program tier.
+    pub tier_id: Option<Uuid>,
+    /// How the tier was set.
+    pub tier_source: Option<TierSource>,
+    /// Last automatic tier evaluation.
+    pub tier_evaluated_at: Option<DateTime<Utc>>,
+    /// Tags by category.
+    pub tags: BTreeSet<(TagCategory, String)>,
+    /// Status.
+    pub status: PartnerStatus,
+    /// Lifecycle stage.
+    pub stage: PartnerStage,
+    /// Internal member managing the relationship.
+    pub partner_manager_id: Option<Uuid>,
+    /// Partner-side primary contact.
+    pub primary_contact_id: Option<Uuid>,
+    /// Key stakeholders at the partner.
+    pub key_stakeholders: Vec<Stakeholder>,
+    /// Joint value proposition.
+    pub joint_value_proposition: Option<String>,
+    /// Executive summary.
+    pub executive_summary: Option<String>,
+    /// AI insights.
+    pub insights: Insights,
+    /// Joint plan.
+    pub joint_plan: JointPlan,
+    /// Fields a person edited (automated writers leave them alone).
+    pub overridden_fields: BTreeSet<PartnerField>,
+    /// Optimistic-concurrency version, 1 on creation.
+    pub version: i64,
+    /// When archived.
+    pub archived_at: Option<DateTime<Utc>>,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+fn corrupt(what: &str, value: &str) -> DbError {
+    DbError::Corrupt(format!("unknown {what} `{value}`"))
+}
+
+fn score(value: Option<i16>) -> Result<Option<Score>, DbError> {
+    value
+        .map(|v| Score::parse(i64::from(v)).map_err(|_| corrupt("score", &v.to_string())))
+        .transpose()
+}
+
+fn money(minor: Option<i64>, currency: Option<&str>) -> Result<Option<Money>, DbError> {
+    match (minor, currency) {
+        (Some(minor), Some(code)) => Ok(Some(Money::new(
+            minor,
+            Currency::parse(code).map_err(|_| corrupt("currency", code))?,
+        ))),
+        _ => Ok(None),
+    }
+}
+
+fn small(score: Option<Score>) -> Option<i16> {
+    score.map(|s| i16::from(s.value()))
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = partners)]
+struct PartnerRow {
+    org_id: DbUuid,
+    id: DbUuid,
+    external_id: Option<String>,
+    name: String,
+    domain: Option<String>,
+    logo_url: Option<String>,
+    industry: Option<String>,
+    description: Option<String>,
+    employees: Option<i64>,
+    company_revenue_minor: Option<i64>,
+    company_revenue_currency: Option<String>,
+    partner_type: String,
+    subtype: Option<String>,
+    category: Option<String>,
+    tier_id: Option<DbUuid>,
+    tier_source: Option<String>,
+    tier_evaluated_at: Option<DbTimestamp>,
+    status: String,
+    stage: String,
+    partner_manager_id: Option<DbUuid>,
+    primary_contact_id: Option<DbUuid>,
+    joint_value_proposition: Option<String>,
+    executive_summary: Option<String>,
+    version: i64,
+    archived_at: Option<DbTimestamp>,
+    created_at: DbTimestamp,
+    updated_at: DbTimestamp,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = partner_insights)]
+struct InsightsRow {
+    fit_score: Option<i16>,
+    health_score: Option<i16>,
+    capacity_score: Option<i16>,
+    capability_score: Option<i16>,
+    commitment_score: Option<i16>,
+    customer_alignment_score: Option<i16>,
+    ai_summary: Option<String>,
+    analyzed_at: Option<DbTimestamp>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = partner_joint_plans)]
+struct JointPlanRow {
+    currency: String,
+    annual_revenue_target_minor: Option<i64>,
+    q1_weight: Option<i16>,
+    q2_weight: Option<i16>,
+    q3_weight: Option<i16>,
+    q4_weight: Option<i16>,
+}
+
+/// The list rows of one partner.
+#[derive(Default)]
+struct Children {
+    lists: Vec<(String, String)>,
+    tags: Vec<(String, String)>,
+    stakeholders: Vec<(String, Option<String>, Option<String>)>,
+    strengths: Vec<(String, Option<String>, Option<i16>)>,
+    items: Vec<(String, String, Option<String>, Option<String>)>,
+    overrides: Vec<String>,
+}
+
+fn assemble(
+    row: PartnerRow,
+    insights: Option<InsightsRow>,
+    plan: Option<JointPlanRow>,
+    children: Children,
+) -> Result<Partner, DbError> {
+    let list = |field: ListField| -> Vec<String> {
+        children
+            .lists
+            .iter()
+            .filter(|(f, _)| f == field.as_str())
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let tags = children
+        .tags
+        .iter()
+        .map(|(category, tag)| {
+            Ok((
+                TagCategory::parse(category).ok_or_else(|| corrupt("tag category", category))?,
+                tag.clone(),
+            ))
+        })
+        .collect::<Result<_, DbError>>()?;
+    let key_stakeholders = children
+        .stakeholders
+        .into_iter()
+        .map(|(name, role, email)| {
+            let email = email
+                .map(|e| EmailAddress::parse(&e).map_err(|_| corrupt("stakeholder e-mail", &e)))
+                .transpose()?;
+            Ok(Stakeholder { name, role, email })
+        })
+        .collect::<Result<_, DbError>>()?;
+    let key_strengths = children
+        .strengths
+        .into_iter()
+        .map(|(label, description, s)| {
+            Ok(KeyStrength {
+                label,
+                description,
+                score: score(s)?,
+            })
+        })
+        .collect::<Result<_, DbError>>()?;
+    let items = children
+        .items
+        .into_iter()
+        .map(|(kind, name, description, url)| {
+            Ok(JointPlanItem {
+                kind: JointPlanItemKind::parse(&kind)
+                    .ok_or_else(|| corrupt("joint plan item kind", &kind))?,
+                name,
+                description,
+                url,
+            })
+        })
+        .collect::<Result<_, DbError>>()?;
+    let overridden_fields = children
+        .overrides
+        .iter()
+        .map(|f| PartnerField::parse(f).ok_or_else(|| corrupt("field", f)))
+        .collect::<Result<_, DbError>>()?;
+    let insights = match insights {
+        Some(i) => Insights {
+            fit_score: score(i.fit_score)?,
+            health_score: score(i.health_score)?,
+            capacity: score(i.capacity_score)?,
+            capability: score(i.capability_score)?,
+            commitment: score(i.commitment_score)?,
+            customer_alignment: score(i.customer_alignment_score)?,
+            key_strengths,
+            ai_summary: i.ai_summary,
+            analyzed_at: i.analyzed_at.map(|t| t.0),
+        },
+        None => Insights {
+            key_strengths,
+            ..Insights::default()
+        },
+    };
+    let joint_plan = match plan {
+        Some(p) => {
+            let currency =
+                Currency::parse(&p.currency).map_err(|_| corrupt("currency", &p.currency))?;
+            let quarterly_weights = match (p.q1_weight, p.q2_weight, p.q3_weight, p.q4_weight) {
+                (Some(a), Some(b), Some(c), Some(d)) => Some(
+                    QuarterlyWeights::parse(a.into(), b.into(), c.into(), d.into())
+                        .map_err(|_| corrupt("quarterly weights", &format!("{a},{b},{c},{d}")))?,
+                ),
+                _ => None,
+            };
+            JointPlan {
+                annual_revenue_target: p
+                    .annual_revenue_target_minor
+                    .map(|m| Money::new(m, currency)),
+                currency,
+                quarterly_weights,
+                items,
+            }
+        }
+        None => JointPlan {
+            items,
+            ..JointPlan::default()
+        },
+    };
+    Ok(Partner {
+        org_id: row.org_id.0,
+        id: row.id.0,
+        external_id: row.external_id,
+        name: row.name,
+        domain: row.domain,
+        logo_url: row.logo_url,
+        industry: row.industry,
+        description: row.description,
+        employees: row.employees,
+        company_revenue: money(
+            row.company_revenue_minor,
+            row.company_revenue_currency.as_deref(),
+        )?,
+        regions: list(ListField::Regions),
+        languages: list(ListField::Languages),
+        services: list(ListField::Services),
+        products: list(ListField::Products),
+        partner_type: PartnerType::parse(&row.partner_type)
+            .ok_or_else(|| corrupt("partner type", &row.partner_type))?,
+        subtype: row.subtype,
+        category: row
+            .category
+            .map(|c| PartnerCategory::parse(&c).ok_or_else(|| corrupt("category", &c)))
+            .transpose()?,
+        tier_id: row.tier_id.map(|t| t.0),
+        tier_source: row
+            .tier_source
+            .map(|t| TierSource::parse(&t).ok_or_else(|| corrupt("tier source", &t)))
+            .transpose()?,
+        tier_evaluated_at: row.tier_evaluated_at.map(|t| t.0),
+        tags,
+        status: PartnerStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?,
+        stage: PartnerStage::parse(&row.stage).ok_or_else(|| corrupt("stage", &row.stage))?,
+        partner_manager_id: row.partner_manager_id.map(|u| u.0),
+        primary_contact_id: row.primary_contact_id.map(|u| u.0),
+        key_stakeholders,
+        joint_value_proposition: row.joint_value_proposition,
+        executive_summary: row.executive_summary,
+        insights,
+        joint_plan,
+        overridden_fields,
+        version: row.version,
+        archived_at: row.archived_at.map(|t| t.0),
+        created_at: row.created_at.0,
+        updated_at: row.updated_at.0,
+    })
+}
+
+/// Loads one partner of the organisation with everything it holds.
+pub async fn load(conn: &mut Conn, org_id: Uuid, id: Uuid) -> Result<Option<Partner>, DbError> {
+    let (org, pid) = (DbUuid(org_id), DbUuid(id));
+    let row: Option<(PartnerRow, Option<InsightsRow>, Option<JointPlanRow>)> =
+        run!(conn, |c| partners::table
+            .left_join(
+                partner_insights::table.on(partner_insights::org_id
+                    .eq(partners::org_id)
+                    .and(partner_insights::partner_id.eq(partners::id))),
+            )
+            .left_join(
+                partner_joint_plans::table.on(partner_joint_plans::org_id
+                    .eq(partners::org_id)
+                    .and(partner_joint_plans::partner_id.eq(partners::id))),
+            )
+            .filter(partners::org_id.eq(org))
+            .filter(partners::id.eq(pid))
+            .select((
+                PartnerRow::as_select(),
+                Option::<InsightsRow>::as_select(),
+                Option::<JointPlanRow>::as_select(),
+            ))
+            .get_result(c)
+            .await
+            .optional())?;
+    let Some((row, insights, plan)) = row else {
+        return Ok(None);
+    };
+    let lists = partner_list_values::table
+        .filter(partner_list_values::org_id.eq(org))
+        .filter(partner_list_values::partner_id.eq(pid))
+        .order((partner_list_values::field, partner_list_values::position))
+        .select((partner_list_values::field, partner_list_values::value));
+    let tags = partner_tags::table
+        .filter(partner_tags::org_id.eq(org))
+        .filter(partner_tags::partner_id.eq(pid))
+        .select((partner_tags::category, partner_tags::tag));
+    let stakeholders = partner_stakeholders::table
+        .filter(partner_stakeholders::org_id.eq(org))
+        .filter(partner_stakeholders::partner_id.eq(pid))
+        .order(partner_stakeholders::position)
+        .select((
+            partner_stakeholders::name,
+            partner_stakeholders::role,
+            partner_stakeholders::email,
+        ));
+    let strengths = partner_strengths::table
+        .filter(partner_strengths::org_id.eq(org))
+        .filter(partner_strengths::partner_id.eq(pid))
+        .order(partner_strengths::position)
+        .select((
+            partner_strengths::label,
+            partner_strengths::description,
+            partner_strengths::score,
+        ));
+    let items = joint_plan_items::table
+        .filter(joint_plan_items::org_id.eq(org))
+        .filter(joint_plan_items::partner_id.eq(pid))
+        .order(joint_plan_items::position)
+        .select((
+            joint_plan_items::kind,
+            joint_plan_items::name,
+            joint_plan_items::description,
+            joint_plan_items::url,
+        ));
+    let overrides = partner_overrides::table
+        .filter(partner_overrides::org_id.eq(org))
+        .filter(partner_overrides::partner_id.eq(pid))
+        .select(partner_overrides::field);
+    let children = run!(conn, |c| {
+        let children: QueryResult<Children> = async {
+            Ok(Children {
+                lists: lists.load(c).await?,
+                tags: tags.load(c).await?,
+                stakeholders: stakeholders.load(c).await?,
+                strengths: strengths.load(c).await?,
+                items: items.load(c).await?,
+                overrides: overrides.load(c).await?,
+            })
+        }
+        .await;
+        children
+    })?;
+    assemble(row, insights, plan, children).map(Some)
+}
+
+/// Why a write did not happen.
+#[derive(Debug)]
+pub enum WriteError {
+    /// Someone else changed the partner first (`expected_version` is stale).
+    Stale,
+    /// No such partner in the organisation.
+    NotFound,
+    /// The database refused it.
+    Db(DbError),
+}
+
+impl From<diesel::result::Error> for WriteError {
+    fn from(error: diesel::result::Error) -> Self {
+        WriteError::Db(DbError::from(error))
+    }
+}
+
+impl From<DbError> for WriteError {
+    fn from(error: DbError) -> Self {
+        WriteError::Db(error)
+    }
+}
+
+/// Creates a partner (version 1) with its audit entry.
+pub async fn create(conn: &mut Conn, partner: &Partner, entry: &AuditEntry) -> Result<(), DbError> {
+    write(conn, partner, None, entry)
+        .await
+        .map_err(|e| match e {
+            WriteError::Db(db) => db,
+            other => DbError::Corrupt(format!("unexpected {other:?} creating a partner")),
+        })
+}
+
+/// Replaces a partner's stored state with `partner` if its version is still
+/// `expected_version`; `partner.version` must be `expected_version + 1`.
+pub async fn update(
+    conn: &mut Conn,
+    partner: &Partner,
+    expected_version: i64,
+    entry: &AuditEntry,
+) -> Result<(), WriteError> {
+    write(conn, partner, Some(expected_version), entry).await
+}
+
+/// Deletes a partner and everything it holds; `false` if it does not exist.
+pub async fn delete(
+    conn: &mut Conn,
+    org_id: Uuid,
+    id: Uuid,
+    entry: &AuditEntry,
+) -> Result<bool, DbError> {
+    let delete = diesel::delete(
+        partners::table
+            .filter(partners::org_id.eq(DbUuid(org_id)))
+            .filter(partners::id.eq(DbUuid(id))),
+    );
+    let insert_entry = audit::insert_statement(entry);
+    Ok(run!(conn, |c| c
+        .transaction(async |c| {
+            if delete.execute(c).await? == 0 {
+                return Ok::<_, diesel::result::Error>(false);
+            }
+            insert_entry.execute(c).await?;
+            Ok(true)
+        })
+        .await)?)
+}
+
+/// One transaction: the core row (insert, or update guarded by version), the 1:1 rows, and
+/// every list replaced, plus the audit entry.
+async fn write(
+    conn: &mut Conn,
+    p: &Partner,
+    expected_version: Option<i64>,
+    entry: &AuditEntry,
+) -> Result<(), WriteError> {
+    let (org, pid) = (DbUuid(p.org_id), DbUuid(p.id));
+    let values = (
+        partners::external_id.eq(p.external_id.clone()),
+        partners::name.eq(p.name.clone()),
+        partners::domain.eq(p.domain.clone()),
+        partners::logo_url.eq(p.logo_url.clone()),
+        partners::industry.eq(p.industry.clone()),
+        partners::description.eq(p.description.clone()),
+        partners::employees.eq(p.employees),
+        partners::company_revenue_minor.eq(p.company_revenue.map(|m| m.minor())),
+        partners::company_revenue_currency
+            .eq(p.company_revenue.map(|m| m.currency().code().to_owned())),
+        partners::partner_type.eq(p.partner_type.as_str()),
+        partners::subtype.eq(p.subtype.clone()),
+        partners::category.eq(p.category.map(PartnerCategory::as_str)),
+        partners::tier_id.eq(p.tier_id.map(DbUuid)),
+        partners::tier_source.eq(p.tier_source.map(TierSource::as_str)),
+        partners::tier_evaluated_at.eq(p.tier_evaluated_at.map(DbTimestamp)),
+        partners::status.eq(p.status.as_str()),
+        partners::stage.eq(p.stage.as_str()),
+        partners::partner_manager_id.eq(p.partner_manager_id.map(DbUuid)),
+        partners::primary_contact_id.eq(p.primary_contact_id.map(DbUuid)),
+        partners::joint_value_proposition.eq(p.joint_value_proposition.clone()),
+        partners::executive_summary.eq(p.executive_summary.clone()),
+        partners::version.eq(p.version),
+        partners::archived_at.eq(p.archived_at.map(DbTimestamp)),
+        partners::updated_at.eq(DbTimestamp(p.updated_at)),
+    );
+    let insights = (
+        partner_insights::fit_score.eq(small(p.insights.fit_score)),
+        partner_insights::health_score.eq(small(p.insights.health_score)),
+        partner_insights::capacity_score.eq(small(p.insights.capacity)),
+        partner_insights::capability_score.eq(small(p.insights.capability)),
+        partner_insights::commitment_score.eq(small(p.insights.commitment)),
+        partner_insights::customer_alignment_score.eq(small(p.insights.customer_alignment)),
+        partner_insights::ai_summary.eq(p.insights.ai_summary.clone()),
+        partner_insights::analyzed_at.eq(p.insights.analyzed_at.map(DbTimestamp)),
+    );
+    let weights = p.joint_plan.quarterly_weights;
+    let plan = (
+        partner_joint_plans::currency.eq(p.joint_plan.currency.code().to_owned()),
+        partner_joint_plans::annual_revenue_target_minor
+            .eq(p.joint_plan.annual_revenue_target.map(|m| m.minor())),
+        partner_joint_plans::q1_weight.eq(weights.map(|w| i16::from(w.q1))),
+        partner_joint_plans::q2_weight.eq(weights.map(|w| i16::from(w.q2))),
+        partner_joint_plans::q3_weight.eq(weights.map(|w| i16::from(w.q3))),
+        partner_joint_plans::q4_weight.eq(weights.map(|w| i16::from(w.q4))),
+    );
+    let lists: Vec<_> = [
+        (ListField::Regions, &p.regions),
+        (ListField::Languages, &p.languages),
+        (ListField::Services, &p.services),
+        (ListField::Products, &p.products),
+    ]
+    .into_iter()
+    .flat_map(|(field, values)| {
+        values.iter().enumerate().map(move |(i, value)| {
+            (
+                partner_list_values::org_id.eq(org),
+                partner_list_values::partner_id.eq(pid),
+                partner_list_values::field.eq(field.as_str()),
+                partner_list_values::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                partner_list_values::value.eq(value.clone()),
+            )
+        })
+    })
+    .collect();
+    let tags: Vec<_> = p
+        .tags
+        .iter()
+        .map(|(category, tag)| {
+            (
+                partner_tags::org_id.eq(org),
+                partner_tags::partner_id.eq(pid),
+                partner_tags::category.eq(category.as_str()),
+                partner_tags::tag.eq(tag.clone()),
+            )
+        })
+        .collect();
+    let stakeholders: Vec<_> = p
+        .key_stakeholders
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                partner_stakeholders::org_id.eq(org),
+                partner_stakeholders::partner_id.eq(pid),
+                partner_stakeholders::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                partner_stakeholders::name.eq(s.name.clone()),
+                partner_stakeholders::role.eq(s.role.clone()),
+                partner_stakeholders::email.eq(s.email.as_ref().map(|e| e.as_str())),
+            )
+        })
+        .collect();
+    let strengths: Vec<_> = p
+        .insights
+        .key_strengths
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                partner_strengths::org_id.eq(org),
+                partner_strengths::partner_id.eq(pid),
+                partner_strengths::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                partner_strengths::label.eq(s.label.clone()),
+                partner_strengths::description.eq(s.description.clone()),
+                partner_strengths::score.eq(small(s.score)),
+            )
+        })
+        .collect();
+    let items: Vec<_> = p
+        .joint_plan
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            (
+                joint_plan_items::org_id.eq(org),
+                joint_plan_items::partner_id.eq(pid),
+                joint_plan_items::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                joint_plan_items::kind.eq(item.kind.as_str()),
+                joint_plan_items::name.eq(item.name.clone()),
+                joint_plan_items::description.eq(item.description.clone()),
+                joint_plan_items::url.eq(item.url.clone()),
+            )
+        })
+        .collect();
+    let overrides: Vec<_> = p
+        .overridden_fields
+        .iter()
+        .map(|f| {
+            (
+                partner_overrides::org_id.eq(org),
+                partner_overrides::partner_id.eq(pid),
+                partner_overrides::field.eq(f.as_str()),
+            )
+        })
+        .collect();
+    let created_at = DbTimestamp(p.created_at);
+    let insert_entry = audit::insert_statement(entry);
+    run!(conn, |c| c
+        .transaction(async |c| {
+            match expected_version {
+                None => {
+                    diesel::insert_into(partners::table)
+                        .values((
+                            partners::org_id.eq(org),
+                            partners::id.eq(pid),
+                            partners::created_at.eq(created_at),
+                            values,
+                        ))
+                        .execute(c)
+                        .await?;
+                    diesel::insert_into(partner_insights::table)
+                        .values((
+                            partner_insights::org_id.eq(org),
+                            partner_insights::partner_id.eq(pid),
+                            insights,
+                        ))
+                        .execute(c)
+                        .await?;
+                    diesel::insert_into(partner_joint_plans::table)
+                        .values((
+                            partner_joint_plans::org_id.eq(org),
+                            partner_joint_plans::partner_id.eq(pid),
+                            plan,
+                        ))
+                        .execute(c)
+                        .await?;
+                }
+                Some(expected) => {
+                    let updated = diesel::update(
+                        partners::table
+                            .filter(partners::org_id.eq(org))
+                            .filter(partners::id.eq(pid))
+                            .filter(partners::version.eq(expected)),
+                    )
+                    .set(values)
+                    .execute(c)
+                    .await?;
+                    if updated == 0 {
+                        let exists: bool = diesel::select(diesel::dsl::exists(
+                            partners::table
+                                .filter(partners::org_id.eq(org))
+                                .filter(partners::id.eq(pid)),
+                        ))
+                        .get_result(c)
+                        .await?;
+                        return Err(if exists {
+                            WriteError::Stale
+                        } else {
+                            WriteError::NotFound
+                        });
+                    }
+                    diesel::update(
+                        partner_insights::table
+                            .filter(partner_insights::org_id.eq(org))
+                            .filter(partner_insights::partner_id.eq(pid)),
+                    )
+                    .set(insights)
+                    .execute(c)
+                    .await?;
+                    diesel::update(
+                        partner_joint_plans::table
+                            .filter(partner_joint_plans::org_id.eq(org))
+                            .filter(partner_joint_plans::partner_id.eq(pid)),
+                    )
+                    .set(plan)
+                    .execute(c)
+                    .await?;
+                    diesel::delete(
+                        partner_list_values::table
+                            .filter(partner_list_values::org_id.eq(org))
+                            .filter(partner_list_values::partner_id.eq(pid)),
+                    )
+                    .execute(c)
+                    .await?;
+                    diesel::delete(
+                        partner_tags::table
+                            .filter(partner_tags::org_id.eq(org))
+                            .filter(partner_tags::partner_id.eq(pid)),
+                    )
+                    .execute(c)
+                    .await?;
+                    diesel::delete(
+                        partner_stakeholders::table
+                            .filter(partner_stakeholders::org_id.eq(org))
+                            .filter(partner_stakeholders::partner_id.eq(pid)),
+                    )
+                    .execute(c)
+                    .await?;
+                    diesel::delete(
+                        partner_strengths::table
+                            .filter(partner_strengths::org_id.eq(org))
+                            .filter(partner_strengths::partner_id.eq(pid)),
+                    )
+                    .execute(c)
+                    .await?;
+                    diesel::delete(
+                        joint_plan_items::table
+                            .filter(joint_plan_items::org_id.eq(org))
+                            .filter(joint_plan_items::partner_id.eq(pid)),
+                    )
+                    .execute(c)
+                    .await?;
+                    diesel::delete(
+                        partner_overrides::table
+                            .filter(partner_overrides::org_id.eq(org))
+                            .filter(partner_overrides::partner_id.eq(pid)),
+                    )
+                    .execute(c)
+                    .await?;
+                }
+            }
+            // Row by row: SQLite through diesel-async cannot take multi-row inserts.
+            for row in &lists {
+                diesel::insert_into(partner_list_values::table)
+                    .values(row.clone())
+                    .execute(c)
+                    .await?;
+            }
+            for row in &tags {
+                diesel::insert_into(partner_tags::table)
+                    .values(row.clone())
+                    .execute(c)
+                    .await?;
+            }
+            for row in &stakeholders {
+                diesel::insert_into(partner_stakeholders::table)
+                    .values(row.clone())
+                    .execute(c)
+                    .await?;
+            }
+            for row in &strengths {
+                diesel::insert_into(partner_strengths::table)
+                    .values(row.clone())
+                    .execute(c)
+                    .await?;
+            }
+            for row in &items {
+                diesel::insert_into(joint_plan_items::table)
+                    .values(row.clone())
+                    .execute(c)
+                    .await?;
+            }
+            for row in &overrides {
+                diesel::insert_into(partner_overrides::table)
+                    .values(*row)
+                    .execute(c)
+                    .await?;
+            }
+            insert_entry.execute(c).await?;
+            Ok(())
+        })
+        .await)
+}
+
+/// A page of the organisation's partners in creation order (ids only; load each with
+/// [`load`]), and the total.
+pub async fn page_ids(
+    conn: &mut Conn,
+    org_id: Uuid,
+    page: &KeysetPage,
+    include_archived: bool,
+) -> Result<(Vec<(DateTime<Utc>, Uuid)>, i64), DbError> {
+    let rows: Vec<(DbTimestamp, DbUuid)> = run!(conn, |c| {
+        let mut query = partners::table
+            .filter(partners::org_id.eq(DbUuid(org_id)))
+            .select((partners::created_at, partners::id))
+            .into_boxed();
+        if !include_archived {
+            query = query.filter(partners::archived_at.is_null());
+        }
+        keyset!(query, partners, page).load(c).await
+    })?;
+    let total: i64 = run!(conn, |c| {
+        let mut count = partners::table
+            .filter(partners::org_id.eq(DbUuid(org_id)))
+            .count()
+            .into_boxed();
+        if !include_archived {
+            count = count.filter(partners::archived_at.is_null());
+        }
+        count.get_result(c).await
+    })?;
+    Ok((
+        rows.into_iter().map(|(at, id)| (at.0, id.0)).collect(),
+        total,
+    ))
+}
+
+/// Whether another partner of the organisation already has `domain`.
+pub async fn domain_taken(
+    conn: &mut Conn,
+    org_id: Uuid,
+    domain: &str,
+    except: Option<Uuid>,
+) -> Result<bool, DbError> {
+    let rows: Vec<DbUuid> = run!(conn, |c| partners::table
+        .filter(partners::org_id.eq(DbUuid(org_id)))
+        .filter(partners::domain.eq(domain.to_owned()))
+        .select(partners::id)
+        .load(c)
+        .await)?;
+    Ok(rows.iter().any(|id| Some(id.0) != except))
+}
