@@ -9,6 +9,7 @@ pub mod graphql;
 pub mod http;
 pub mod identity;
 pub mod metrics;
+pub mod partners;
 pub mod server;
 pub mod startup;
 pub mod telemetry;

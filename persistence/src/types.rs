@@ -65,6 +65,13 @@ impl From<uuid::Uuid> for DbUuid {
     }
 }
 
+/// The current time at the precision both databases store (microseconds), so that a value
+/// returned from memory equals the same value read back.
+pub fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
 /// The SQLite text form of a timestamp.
 pub fn timestamp_text(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)

@@ -15,6 +15,7 @@ enum Target {
     User,
     ApiKey,
     Invitation,
+    Partner,
 }
 
 struct Case {
@@ -24,42 +25,21 @@ struct Case {
 }
 
 /// Every operation that takes an ID.
+#[rustfmt::skip]
 const CASES: &[Case] = &[
-    Case {
-        name: "node(Organization)",
-        target: Target::Organization,
-        document: "query($id: ID!) { node(id: $id) { id ... on Organization { domain } } }",
-    },
-    Case {
-        name: "node(User)",
-        target: Target::User,
-        document: "query($id: ID!) { node(id: $id) { id ... on User { email } } }",
-    },
-    Case {
-        name: "node(ApiKey)",
-        target: Target::ApiKey,
-        document: "query($id: ID!) { node(id: $id) { id ... on ApiKey { name } } }",
-    },
-    Case {
-        name: "node(Invitation)",
-        target: Target::Invitation,
-        document: "query($id: ID!) { node(id: $id) { id ... on Invitation { email } } }",
-    },
-    Case {
-        name: "changeMemberRole",
-        target: Target::User,
-        document: "mutation($id: ID!) { changeMemberRole(input: { userId: $id, role: VIEWER }) { member { id email } } }",
-    },
-    Case {
-        name: "removeMember",
-        target: Target::User,
-        document: "mutation($id: ID!) { removeMember(input: { userId: $id }) { removedUserId } }",
-    },
-    Case {
-        name: "revokeApiKey",
-        target: Target::ApiKey,
-        document: "mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id name } } }",
-    },
+    Case { name: "node(Organization)", target: Target::Organization, document: "query($id: ID!) { node(id: $id) { id ... on Organization { domain } } }" },
+    Case { name: "node(User)", target: Target::User, document: "query($id: ID!) { node(id: $id) { id ... on User { email } } }" },
+    Case { name: "node(ApiKey)", target: Target::ApiKey, document: "query($id: ID!) { node(id: $id) { id ... on ApiKey { name } } }" },
+    Case { name: "node(Invitation)", target: Target::Invitation, document: "query($id: ID!) { node(id: $id) { id ... on Invitation { email } } }" },
+    Case { name: "node(Partner)", target: Target::Partner, document: "query($id: ID!) { node(id: $id) { id ... on Partner { name } } }" },
+    Case { name: "changeMemberRole", target: Target::User, document: "mutation($id: ID!) { changeMemberRole(input: { userId: $id, role: VIEWER }) { member { id email } } }" },
+    Case { name: "removeMember", target: Target::User, document: "mutation($id: ID!) { removeMember(input: { userId: $id }) { removedUserId } }" },
+    Case { name: "revokeApiKey", target: Target::ApiKey, document: "mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id name } } }" },
+    Case { name: "partner", target: Target::Partner, document: "query($id: ID!) { partner(id: $id) { id name } }" },
+    Case { name: "updatePartner", target: Target::Partner, document: "mutation($id: ID!) { updatePartner(input: { id: $id, expectedVersion: 1, patch: { name: \"Pwned\" } }) { partner { id name } } }" },
+    Case { name: "archivePartner", target: Target::Partner, document: "mutation($id: ID!) { archivePartner(input: { id: $id }) { partner { id name } } }" },
+    Case { name: "deletePartner", target: Target::Partner, document: "mutation($id: ID!) { deletePartner(input: { id: $id }) { deletedPartnerId } }" },
+    Case { name: "clearPartnerOverride", target: Target::Partner, document: "mutation($id: ID!) { clearPartnerOverride(input: { id: $id, field: NAME }) { partner { id name } } }" },
 ];
 
 /// Organisation A with one object of every kind, and what must never leak from it.
@@ -69,6 +49,7 @@ struct OrgA {
     api_key_id: String,
     api_key_secret: String,
     invitation_id: String,
+    partner_id: String,
 }
 
 impl OrgA {
@@ -78,12 +59,19 @@ impl OrgA {
             Target::User => &self.member_id,
             Target::ApiKey => &self.api_key_id,
             Target::Invitation => &self.invitation_id,
+            Target::Partner => &self.partner_id,
         }
     }
 }
 
 /// Strings of A that must not appear in B's responses.
-const A_SECRETS: &[&str] = &["acme.io", "bob@acme.io", "carl@acme.io", "A's key"];
+const A_SECRETS: &[&str] = &[
+    "acme.io",
+    "bob@acme.io",
+    "carl@acme.io",
+    "A's key",
+    "Initech Partner",
+];
 
 async fn populate_a(app: &TestApp) -> OrgA {
     let owner = app.signed_up("ana@acme.io").await;
@@ -123,7 +111,15 @@ async fn populate_a(app: &TestApp) -> OrgA {
     let key = app
         .query_as(&owner.access_token, "mutation { createApiKey(input: { name: \"A's key\", role: ADMIN }) { secret apiKey { id } } }", json!({}))
         .await;
+    let partner = app
+        .query_as(&owner.access_token, "mutation { createPartner(input: { name: \"Initech Partner\", type: RESELLER }) { partner { id } } }", json!({}))
+        .await;
+    let partner_id = partner["data"]["createPartner"]["partner"]["id"]
+        .as_str()
+        .expect("partner")
+        .to_owned();
     OrgA {
+        partner_id,
         owner,
         member_id,
         api_key_id: key["data"]["createApiKey"]["apiKey"]["id"]
@@ -211,6 +207,18 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
         })
         .unwrap_or_else(|| panic!("bob was removed: {a_members}"));
     assert_eq!(bob["node"]["role"], "MEMBER");
+    let a_partner = app
+        .query_as(
+            &a.owner.access_token,
+            "query($id: ID!) { partner(id: $id) { name archivedAt version } }",
+            json!({ "id": a.partner_id }),
+        )
+        .await;
+    assert_eq!(
+        a_partner["data"]["partner"],
+        json!({ "name": "Initech Partner", "archivedAt": null, "version": 1 }),
+        "{a_partner}"
+    );
     let a_viewer = app
         .query_as(&a.api_key_secret, "{ viewer { role } }", json!({}))
         .await;

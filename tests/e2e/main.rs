@@ -3,6 +3,7 @@
 mod identity;
 mod isolation;
 mod limits;
+mod partners;
 mod persistence;
 mod probes;
 mod schema;

@@ -5,6 +5,7 @@ pub mod extensions;
 pub mod guard;
 mod identity;
 pub mod node;
+mod partners;
 mod query;
 pub mod scalars;
 mod subscription;

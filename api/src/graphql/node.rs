@@ -13,6 +13,7 @@ use partnergraph_persistence::{api_keys, invitations, organizations, users};
 use crate::graphql::types::api_key::ApiKey;
 use crate::graphql::types::invitation::Invitation;
 use crate::graphql::types::organization::Organization;
+use crate::graphql::types::partner::Partner;
 use crate::graphql::types::schema_migration::SchemaMigration;
 use crate::graphql::types::user::User;
 use crate::graphql::{Services, guard};
@@ -30,6 +31,8 @@ pub enum NodeKind {
     Invitation,
     /// An API key.
     ApiKey,
+    /// A partner.
+    Partner,
 }
 
 impl NodeKind {
@@ -39,6 +42,7 @@ impl NodeKind {
         NodeKind::User,
         NodeKind::Invitation,
         NodeKind::ApiKey,
+        NodeKind::Partner,
     ];
 
     /// The name inside global IDs (the GraphQL type name).
@@ -49,6 +53,7 @@ impl NodeKind {
             NodeKind::User => "User",
             NodeKind::Invitation => "Invitation",
             NodeKind::ApiKey => "ApiKey",
+            NodeKind::Partner => "Partner",
         }
     }
 }
@@ -118,6 +123,8 @@ pub enum Node {
     Invitation(Invitation),
     /// An API key.
     ApiKey(ApiKey),
+    /// A partner.
+    Partner(Partner),
 }
 
 /// `node(id:)`.
@@ -175,6 +182,11 @@ impl NodeQuery {
                     .await?
                     .map(|k| Node::ApiKey(ApiKey(k)))
             }
+            NodeKind::Partner => match crate::partners::visible(services, member, uuid).await {
+                Ok(partner) => Some(Node::Partner(Partner::from(partner))),
+                Err(crate::error::ApiError::NotFound(_)) => None,
+                Err(error) => return Err(error),
+            },
             _ => None,
         };
         node.ok_or_else(not_found)

@@ -5,6 +5,7 @@ use async_graphql::{Context, MergedObject, Object};
 use crate::error::ApiResult;
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::node::NodeQuery;
+use crate::graphql::partners::{PartnerMutation, PartnerQuery};
 use crate::graphql::types::server_info::ServerInfo;
 
 /// Server-level queries.
@@ -21,8 +22,8 @@ impl ServerQuery {
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(ServerQuery, NodeQuery, IdentityQuery);
+pub struct Query(ServerQuery, NodeQuery, IdentityQuery, PartnerQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(IdentityMutation);
+pub struct Mutation(IdentityMutation, PartnerMutation);

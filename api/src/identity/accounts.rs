@@ -127,7 +127,7 @@ pub async fn sign_up(services: &Services, input: SignUp) -> ApiResult<SignedIn> 
         return Err(domain_conflict());
     }
     let password_hash = services.auth.passwords.hash(&password).await?;
-    let now = Utc::now();
+    let now = partnergraph_persistence::types::now();
     let org = Organization {
         id: Uuid::now_v7(),
         domain: domain.as_str().to_owned(),
@@ -196,7 +196,7 @@ pub async fn sign_in(
 /// Starts a session: stores its first refresh token and issues an access token.
 async fn start_session(services: &Services, user: &User) -> ApiResult<SignedIn> {
     let session_id = Uuid::now_v7();
-    let expires_at = Utc::now()
+    let expires_at = partnergraph_persistence::types::now()
         + chrono::Duration::from_std(services.auth.session_ttl)
             .unwrap_or(chrono::Duration::days(30));
     let refresh_token = secrets::generate(REFRESH_TOKEN_PREFIX);
@@ -264,7 +264,7 @@ pub async fn refresh(services: &Services, refresh_token: &str) -> ApiResult<Toke
         tracing::warn!(org.id = %record.org_id, session.id = %record.session_id, "refresh token reuse; session revoked");
         return Err(reuse());
     }
-    if record.expires_at <= Utc::now() {
+    if record.expires_at <= partnergraph_persistence::types::now() {
         return Err(ApiError::Unauthenticated(
             "the refresh token has expired; sign in again".to_owned(),
         ));
@@ -333,7 +333,7 @@ pub async fn accept_invitation(
     if invitation.accepted_at.is_some() {
         return Err(used());
     }
-    if invitation.expires_at <= Utc::now() {
+    if invitation.expires_at <= partnergraph_persistence::types::now() {
         return Err(ApiError::bad_input(
             FIELD,
             "this invitation has expired; ask for a new one",
@@ -353,7 +353,7 @@ pub async fn accept_invitation(
             name: name.into_inner(),
             role: invitation.role,
             partner_id: invitation.partner_id,
-            created_at: Utc::now(),
+            created_at: partnergraph_persistence::types::now(),
         },
         password_hash,
     };

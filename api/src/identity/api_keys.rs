@@ -1,6 +1,5 @@
 //! API keys for integrations and BI tools.
 
-use chrono::Utc;
 use partnergraph_domain::Role;
 use partnergraph_domain::identity::{can_create_api_key, can_manage_api_keys};
 use partnergraph_persistence::api_keys::{self, ApiKey, MAX_KEYS_PER_ORGANIZATION};
@@ -43,7 +42,7 @@ pub async fn create(
         role,
         prefix: secret.chars().take(API_KEY_VISIBLE_CHARS).collect(),
         created_by: member.user_id(),
-        created_at: Utc::now(),
+        created_at: partnergraph_persistence::types::now(),
         last_used_at: None,
         revoked_at: None,
     };

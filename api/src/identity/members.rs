@@ -1,6 +1,5 @@
 //! Membership: invitations, role changes, removal.
 
-use chrono::Utc;
 use partnergraph_domain::identity::{can_change_role, can_invite, can_remove_member};
 use partnergraph_domain::{EmailAddress, Role};
 use partnergraph_persistence::invitations::{self, Invitation};
@@ -38,7 +37,7 @@ pub async fn invite(
         ));
     }
     let token = secrets::generate(INVITATION_PREFIX);
-    let now = Utc::now();
+    let now = partnergraph_persistence::types::now();
     let invitation = Invitation {
         org_id: member.org_id,
         id: Uuid::now_v7(),

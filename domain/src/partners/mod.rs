@@ -58,6 +58,7 @@ macro_rules! closed_enum {
 
 pub mod enums;
 pub mod fields;
+pub mod policy;
 pub mod values;
 
 pub use enums::{
@@ -65,6 +66,7 @@ pub use enums::{
     TagCategory, TierSource,
 };
 pub use fields::PartnerField;
+pub use policy::{can_delete_partners, can_list_partners, can_read_partner, can_write_partners};
 pub use values::{
     Headcount, JointPlanItem, KeyStrength, LogoUrl, MAX_AI_SUMMARY_CHARS, MAX_DESCRIPTION_CHARS,
     MAX_EXECUTIVE_SUMMARY_CHARS, MAX_INDUSTRY_CHARS, MAX_ITEM_DESCRIPTION_CHARS,

@@ -1,10 +1,15 @@
 //! GraphQL object types, one per file.
 
 pub mod api_key;
+pub mod audit_entry;
 pub mod identity_inputs;
 pub mod identity_payloads;
 pub mod invitation;
 pub mod organization;
+pub mod partner;
+pub mod partner_enums;
+pub mod partner_inputs;
+pub mod partner_values;
 pub mod role;
 pub mod schema_migration;
 pub mod server_info;

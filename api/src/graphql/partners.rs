@@ -1,0 +1,206 @@
+//! Partner roots: read, list, create, update, archive, delete, clear overrides. Root fields parse
+//! arguments and delegate to `crate::partners`.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use partnergraph_domain::Role;
+use partnergraph_persistence::page::KeysetPage;
+use partnergraph_persistence::partners as stored;
+
+use crate::error::ApiResult;
+use crate::graphql::connection::{PageConnection, PageRequest, complexity};
+use crate::graphql::node::{NodeKind, decode_uuid, encode_uuid};
+use crate::graphql::types::partner::Partner;
+use crate::graphql::types::partner_inputs::*;
+use crate::graphql::{Services, guard};
+use crate::partners;
+
+/// Partner queries.
+#[derive(Debug, Default)]
+pub struct PartnerQuery;
+
+#[Object]
+impl PartnerQuery {
+    /// One partner. Another organisation's partner, or one a partner-role viewer may not see,
+    /// is NOT_FOUND.
+    async fn partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partner's ID.")] id: ID,
+    ) -> ApiResult<Partner> {
+        let member = guard::member(ctx)?;
+        let id = decode_uuid(&id, NodeKind::Partner, "id")?;
+        Ok(Partner::from(
+            partners::visible(ctx.data_unchecked::<Services>(), member, id).await?,
+        ))
+    }
+
+    /// Your organisation's partners, oldest first (partner-role viewers see only their own).
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n partners (at most the maximum page size).")]
+        first: Option<i32>,
+        #[graphql(desc = "Return partners after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n partners (at most the maximum page size).")]
+        last: Option<i32>,
+        #[graphql(desc = "Return partners before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Include archived partners (default false).")] include_archived: Option<
+            bool,
+        >,
+    ) -> ApiResult<PageConnection<Partner>> {
+        const KIND: &str = "partners";
+        let member = guard::member(ctx)?;
+        let services = ctx.data_unchecked::<Services>();
+        let page = PageRequest::<(DateTime<Utc>, uuid::Uuid)>::parse(
+            KIND,
+            first,
+            after,
+            last,
+            before,
+            &services.limits,
+        )?;
+        if member.role == Role::Partner {
+            let own = match member.partner_id {
+                Some(id) => partners::visible(services, member, id).await.ok(),
+                None => None,
+            };
+            let total = i64::from(own.is_some());
+            return Ok(page.into_connection(
+                KIND,
+                own.into_iter().collect(),
+                total,
+                |p| (p.created_at, p.id),
+                Partner::from,
+            ));
+        }
+        let keyset = KeysetPage {
+            after: page.after,
+            before: page.before,
+            limit: page.fetch_limit(),
+            descending: page.backward,
+        };
+        let mut conn = services.db.conn().await?;
+        let (keys, total) = stored::page_ids(
+            &mut conn,
+            member.org_id,
+            &keyset,
+            include_archived.unwrap_or(false),
+        )
+        .await?;
+        let mut rows = Vec::with_capacity(keys.len());
+        for (_, id) in keys {
+            if let Some(partner) = stored::load(&mut conn, member.org_id, id).await? {
+                rows.push(partner);
+            }
+        }
+        Ok(page.into_connection(KIND, rows, total, |p| (p.created_at, p.id), Partner::from))
+    }
+}
+
+/// Result of a partner mutation.
+#[derive(SimpleObject)]
+pub struct PartnerPayload {
+    /// The partner after the change.
+    pub partner: Partner,
+}
+
+/// Result of `deletePartner`.
+#[derive(SimpleObject)]
+pub struct DeletePartnerPayload {
+    /// The deleted partner's ID.
+    pub deleted_partner_id: ID,
+}
+
+/// Partner mutations.
+#[derive(Debug, Default)]
+pub struct PartnerMutation;
+
+#[Object]
+impl PartnerMutation {
+    /// Creates a partner (status PENDING and stage PROSPECT unless given).
+    async fn create_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partner.")] input: CreatePartnerInput,
+    ) -> ApiResult<PartnerPayload> {
+        let member = guard::member(ctx)?;
+        let partner = partners::create(ctx.data_unchecked::<Services>(), member, &input).await?;
+        Ok(PartnerPayload {
+            partner: Partner::from(partner),
+        })
+    }
+
+    /// Changes a partner. Fields you set are recorded in `overriddenFields`. If the partner
+    /// changed since `expectedVersion`, nothing is written and the answer is CONFLICT.
+    async fn update_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which partner, its version, and the changes.")] input: UpdatePartnerInput,
+    ) -> ApiResult<PartnerPayload> {
+        let member = guard::member(ctx)?;
+        let id = decode_uuid(&input.id, NodeKind::Partner, "input.id")?;
+        let partner = partners::update(
+            ctx.data_unchecked::<Services>(),
+            member,
+            id,
+            input.expected_version,
+            &input.patch,
+        )
+        .await?;
+        Ok(PartnerPayload {
+            partner: Partner::from(partner),
+        })
+    }
+
+    /// Archives a partner (hidden from lists, kept with its history), or restores it.
+    async fn archive_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which partner.")] input: ArchivePartnerInput,
+    ) -> ApiResult<PartnerPayload> {
+        let member = guard::member(ctx)?;
+        let id = decode_uuid(&input.id, NodeKind::Partner, "input.id")?;
+        let partner =
+            partners::set_archived(ctx.data_unchecked::<Services>(), member, id, input.archived)
+                .await?;
+        Ok(PartnerPayload {
+            partner: Partner::from(partner),
+        })
+    }
+
+    /// Deletes a partner and everything it holds (owners and admins; the deletion is audited).
+    async fn delete_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which partner.")] input: DeletePartnerInput,
+    ) -> ApiResult<DeletePartnerPayload> {
+        let member = guard::member(ctx)?;
+        let id = decode_uuid(&input.id, NodeKind::Partner, "input.id")?;
+        partners::delete(ctx.data_unchecked::<Services>(), member, id).await?;
+        Ok(DeletePartnerPayload {
+            deleted_partner_id: encode_uuid(NodeKind::Partner, id),
+        })
+    }
+
+    /// Hands a field back to automated writers (imports, enrichment, scoring).
+    async fn clear_partner_override(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which partner and field.")] input: ClearPartnerOverrideInput,
+    ) -> ApiResult<PartnerPayload> {
+        let member = guard::member(ctx)?;
+        let id = decode_uuid(&input.id, NodeKind::Partner, "input.id")?;
+        let partner = partners::clear_override(
+            ctx.data_unchecked::<Services>(),
+            member,
+            id,
+            input.field.into(),
+        )
+        .await?;
+        Ok(PartnerPayload {
+            partner: Partner::from(partner),
+        })
+    }
+}

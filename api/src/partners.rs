@@ -1,0 +1,433 @@
+//! Partner use cases: create, update (versioned), archive, delete, clear overrides, read.
+//! Every change writes an audit entry with the changed fields before and after.
+
+use std::collections::BTreeSet;
+
+use partnergraph_domain::Role;
+use partnergraph_domain::partners::{
+    PartnerField, PartnerStage, PartnerStatus, can_delete_partners, can_read_partner,
+    can_write_partners,
+};
+use partnergraph_persistence::audit::{self, AuditEntry};
+use partnergraph_persistence::partners::{self, Insights, JointPlan, Partner, WriteError};
+use partnergraph_persistence::types::now;
+use partnergraph_persistence::users;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::auth::{Actor, Member};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::Services;
+use crate::graphql::types::partner_inputs::{Applying, CreatePartnerInput, PartnerPatch, apply};
+use crate::identity::violates;
+
+fn actor(member: &Member) -> audit::Actor {
+    match member.actor {
+        Actor::User { id, .. } => audit::Actor::User(id),
+        Actor::ApiKey { id } => audit::Actor::ApiKey(id),
+    }
+}
+
+fn entry(member: &Member, partner_id: Uuid, action: &'static str, changes: Value) -> AuditEntry {
+    AuditEntry {
+        org_id: member.org_id,
+        id: Uuid::now_v7(),
+        subject_kind: "partner",
+        subject_id: partner_id,
+        action,
+        actor: actor(member),
+        changes,
+        created_at: now(),
+    }
+}
+
+/// The person-facing fields of a partner as JSON, for audit diffs.
+fn snapshot(p: &Partner) -> Map<String, Value> {
+    let money = |m: Option<partnergraph_domain::Money>| {
+        m.map_or(
+            Value::Null,
+            |m| json!({ "amountMinor": m.minor().to_string(), "currency": m.currency().code() }),
+        )
+    };
+    let score = |s: Option<partnergraph_domain::partners::Score>| {
+        s.map_or(Value::Null, |s| json!(s.value()))
+    };
+    let fields = [
+        ("externalId", json!(p.external_id)),
+        ("name", json!(p.name)),
+        ("domain", json!(p.domain)),
+        ("logoUrl", json!(p.logo_url)),
+        ("industry", json!(p.industry)),
+        ("description", json!(p.description)),
+        ("employees", json!(p.employees)),
+        ("companyRevenue", money(p.company_revenue)),
+        ("regions", json!(p.regions)),
+        ("languages", json!(p.languages)),
+        ("services", json!(p.services)),
+        ("products", json!(p.products)),
+        ("type", json!(p.partner_type.as_str())),
+        ("subtype", json!(p.subtype)),
+        ("category", json!(p.category.map(|c| c.as_str()))),
+        (
+            "tags",
+            json!(p.tags.iter().map(|(c, t)| format!("{}:{t}", c.as_str())).collect::<Vec<_>>()),
+        ),
+        ("status", json!(p.status.as_str())),
+        ("stage", json!(p.stage.as_str())),
+        ("partnerManager", json!(p.partner_manager_id)),
+        (
+            "keyStakeholders",
+            json!(p
+                .key_stakeholders
+                .iter()
+                .map(|s| json!({ "name": s.name, "role": s.role, "email": s.email.as_ref().map(|e| e.as_str()) }))
+                .collect::<Vec<_>>()),
+        ),
+        ("jointValueProposition", json!(p.joint_value_proposition)),
+        ("executiveSummary", json!(p.executive_summary)),
+        ("annualRevenueTarget", money(p.joint_plan.annual_revenue_target)),
+        (
+            "quarterlyWeights",
+            p.joint_plan
+                .quarterly_weights
+                .map_or(Value::Null, |w| json!([w.q1, w.q2, w.q3, w.q4])),
+        ),
+        (
+            "jointPlanItems",
+            json!(p
+                .joint_plan
+                .items
+                .iter()
+                .map(|i| json!({ "kind": i.kind.as_str(), "name": i.name, "description": i.description, "url": i.url }))
+                .collect::<Vec<_>>()),
+        ),
+        ("fitScore", score(p.insights.fit_score)),
+        ("healthScore", score(p.insights.health_score)),
+        ("aiSummary", json!(p.insights.ai_summary)),
+        ("archived", json!(p.archived_at.is_some())),
+    ];
+    fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// `{"field": {"before": …, "after": …}}` for every field that differs.
+fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Value {
+    let changes: Map<String, Value> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                json!({ "before": before.get(k).cloned().unwrap_or(Value::Null), "after": v }),
+            )
+        })
+        .collect();
+    Value::Object(changes)
+}
+
+/// The partner manager must be a member of the organisation (not a partner-role user).
+async fn check_manager(
+    services: &Services,
+    member: &Member,
+    manager: Option<Uuid>,
+    field: &str,
+) -> ApiResult<()> {
+    let Some(manager) = manager else {
+        return Ok(());
+    };
+    let mut conn = services.db.conn().await?;
+    match users::by_id(&mut conn, member.org_id, manager).await? {
+        Some(user) if user.role != Role::Partner => Ok(()),
+        _ => Err(ApiError::bad_input(
+            field,
+            "the partner manager must be a member of your organisation",
+        )),
+    }
+}
+
+async fn check_domain(services: &Services, p: &Partner, field: &str) -> ApiResult<()> {
+    let Some(domain) = &p.domain else {
+        return Ok(());
+    };
+    let mut conn = services.db.conn().await?;
+    if partners::domain_taken(&mut conn, p.org_id, domain, Some(p.id)).await? {
+        return Err(ApiError::Conflict(format!(
+            "another partner already has the domain {domain} ({field})"
+        )));
+    }
+    Ok(())
+}
+
+fn domain_conflict(error: partnergraph_persistence::DbError) -> ApiError {
+    if violates(&error, "partners_domain_key", "partners.domain") {
+        ApiError::Conflict("another partner already has this domain".to_owned())
+    } else if violates(&error, "partners_external_id_key", "partners.external_id") {
+        ApiError::Conflict("another partner already has this externalId".to_owned())
+    } else {
+        error.into()
+    }
+}
+
+/// Creates a partner from a person's input.
+pub async fn create(
+    services: &Services,
+    member: &Member,
+    input: &CreatePartnerInput,
+) -> ApiResult<Partner> {
+    can_write_partners(member.role)?;
+    let now = now();
+    let mut partner = Partner {
+        org_id: member.org_id,
+        id: Uuid::now_v7(),
+        external_id: input
+            .external_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                if e.chars().count() > 200 {
+                    Err(ApiError::bad_input(
+                        "input.externalId",
+                        "externalId must have at most 200 characters",
+                    ))
+                } else {
+                    Ok(e.to_owned())
+                }
+            })
+            .transpose()?,
+        name: String::new(),
+        domain: None,
+        logo_url: None,
+        industry: None,
+        description: None,
+        employees: None,
+        company_revenue: None,
+        regions: Vec::new(),
+        languages: Vec::new(),
+        services: Vec::new(),
+        products: Vec::new(),
+        partner_type: input.partner_type.into(),
+        subtype: None,
+        category: None,
+        tier_id: None,
+        tier_source: None,
+        tier_evaluated_at: None,
+        tags: BTreeSet::new(),
+        status: PartnerStatus::Pending,
+        stage: PartnerStage::Prospect,
+        partner_manager_id: None,
+        primary_contact_id: None,
+        key_stakeholders: Vec::new(),
+        joint_value_proposition: None,
+        executive_summary: None,
+        insights: Insights::default(),
+        joint_plan: JointPlan::default(),
+        overridden_fields: BTreeSet::new(),
+        version: 1,
+        archived_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut applying = Applying {
+        prefix: "input",
+        touched: Vec::new(),
+        partner_manager: None,
+    };
+    apply(
+        Some(&input.name),
+        Some(input.partner_type),
+        &input.details,
+        &mut partner,
+        &mut applying,
+    )?;
+    check_manager(
+        services,
+        member,
+        applying.partner_manager,
+        "input.partnerManagerId",
+    )
+    .await?;
+    check_domain(services, &partner, "input.domain").await?;
+    let changes = diff(&Map::new(), &snapshot(&partner));
+    let mut conn = services.db.conn().await?;
+    partners::create(
+        &mut conn,
+        &partner,
+        &entry(member, partner.id, "create", changes),
+    )
+    .await
+    .map_err(domain_conflict)?;
+    Ok(partner)
+}
+
+/// Loads a partner the member may see (NOT_FOUND otherwise).
+pub async fn visible(services: &Services, member: &Member, id: Uuid) -> ApiResult<Partner> {
+    can_read_partner(member.role, member.partner_id, id)?;
+    let mut conn = services.db.conn().await?;
+    partners::load(&mut conn, member.org_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("partner"))
+}
+
+/// Saves `next` over `current` if the version still matches; records the audit entry.
+async fn save(
+    services: &Services,
+    member: &Member,
+    current: &Partner,
+    mut next: Partner,
+    expected_version: i64,
+    action: &'static str,
+) -> ApiResult<Partner> {
+    next.version = expected_version + 1;
+    next.updated_at = now();
+    let changes = diff(&snapshot(current), &snapshot(&next));
+    let mut conn = services.db.conn().await?;
+    match partners::update(
+        &mut conn,
+        &next,
+        expected_version,
+        &entry(member, next.id, action, changes),
+    )
+    .await
+    {
+        Ok(()) => Ok(next),
+        Err(WriteError::Stale) => Err(ApiError::Conflict(format!(
+            "the partner changed since version {expected_version}; read it again and reapply your change"
+        ))),
+        Err(WriteError::NotFound) => Err(ApiError::NotFound("partner")),
+        Err(WriteError::Db(error)) => Err(domain_conflict(error)),
+    }
+}
+
+/// Applies a person's patch; touched fields become overridden. A stale version is CONFLICT.
+pub async fn update(
+    services: &Services,
+    member: &Member,
+    id: Uuid,
+    expected_version: i32,
+    patch: &PartnerPatch,
+) -> ApiResult<Partner> {
+    can_write_partners(member.role)?;
+    let current = visible(services, member, id).await?;
+    let expected = i64::from(expected_version);
+    if current.version != expected {
+        return Err(ApiError::Conflict(format!(
+            "the partner is at version {}, not {expected_version}; read it again and reapply your change",
+            current.version
+        )));
+    }
+    let mut next = current.clone();
+    let mut applying = Applying {
+        prefix: "input.patch",
+        touched: Vec::new(),
+        partner_manager: None,
+    };
+    apply(
+        patch.name.as_deref(),
+        patch.partner_type,
+        &patch.details,
+        &mut next,
+        &mut applying,
+    )?;
+    check_manager(
+        services,
+        member,
+        applying.partner_manager,
+        "input.patch.partnerManagerId",
+    )
+    .await?;
+    check_domain(services, &next, "input.patch.domain").await?;
+    next.overridden_fields.extend(applying.touched);
+    save(services, member, &current, next, expected, "update").await
+}
+
+/// Archives (hides from lists) or restores a partner.
+pub async fn set_archived(
+    services: &Services,
+    member: &Member,
+    id: Uuid,
+    archived: bool,
+) -> ApiResult<Partner> {
+    can_write_partners(member.role)?;
+    let current = visible(services, member, id).await?;
+    if current.archived_at.is_some() == archived {
+        return Ok(current);
+    }
+    let mut next = current.clone();
+    next.archived_at = archived.then(now);
+    let version = current.version;
+    save(
+        services,
+        member,
+        &current,
+        next,
+        version,
+        if archived { "archive" } else { "unarchive" },
+    )
+    .await
+}
+
+/// Deletes a partner and everything it holds (owners and admins).
+pub async fn delete(services: &Services, member: &Member, id: Uuid) -> ApiResult<()> {
+    can_delete_partners(member.role)?;
+    let current = visible(services, member, id).await?;
+    let changes: Map<String, Value> = snapshot(&current)
+        .into_iter()
+        .map(|(k, v)| (k, json!({ "before": v, "after": Value::Null })))
+        .collect();
+    let changes = Value::Object(changes);
+    let mut conn = services.db.conn().await?;
+    if !partners::delete(
+        &mut conn,
+        member.org_id,
+        id,
+        &entry(member, id, "delete", changes),
+    )
+    .await?
+    {
+        return Err(ApiError::NotFound("partner"));
+    }
+    Ok(())
+}
+
+/// Hands a field back to automated writers.
+pub async fn clear_override(
+    services: &Services,
+    member: &Member,
+    id: Uuid,
+    field: PartnerField,
+) -> ApiResult<Partner> {
+    can_write_partners(member.role)?;
+    let current = visible(services, member, id).await?;
+    if !current.overridden_fields.contains(&field) {
+        return Ok(current);
+    }
+    let mut next = current.clone();
+    next.overridden_fields.remove(&field);
+    let version = current.version;
+    save(services, member, &current, next, version, "update").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_list_only_changed_fields_with_before_and_after() {
+        let before: Map<String, Value> = [
+            ("name".to_owned(), json!("Acme")),
+            ("stage".to_owned(), json!("prospect")),
+        ]
+        .into_iter()
+        .collect();
+        let after: Map<String, Value> = [
+            ("name".to_owned(), json!("Acme")),
+            ("stage".to_owned(), json!("active")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            diff(&before, &after),
+            json!({ "stage": { "before": "prospect", "after": "active" } })
+        );
+    }
+}

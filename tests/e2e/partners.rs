@@ -1,0 +1,442 @@
+//! Partner profiles over GraphQL: every field group, versioned updates and overrides, bad
+//! input, archive and delete, history.
+
+use partnergraph_tests::{Backend, PASSWORD, Session, TestApp, error_code, on_both_backends};
+use serde_json::{Value, json};
+
+const FIELDS: &str = "id name externalId domain logoUrl industry description employees companyRevenue { amountMinor currency amount } regions languages services products type subtype category tierSource tags { category value } status stage partnerManager { email } keyStakeholders { name role email } jointValueProposition executiveSummary annualRevenueTarget { amountMinor currency } fitScore healthScore fourC { capacity capability commitment customerAlignment } keyStrengths { label } aiSummary jointPlan { annualRevenueTarget { amount currency } quarterlyWeights { q1 q2 q3 q4 } items { kind name description url } } overriddenFields version archivedAt createdAt updatedAt";
+
+fn create_doc() -> String {
+    format!(
+        "mutation($input: CreatePartnerInput!) {{ createPartner(input: $input) {{ partner {{ {FIELDS} }} }} }}"
+    )
+}
+
+fn update_doc() -> String {
+    format!(
+        "mutation($input: UpdatePartnerInput!) {{ updatePartner(input: $input) {{ partner {{ {FIELDS} }} }} }}"
+    )
+}
+
+fn field(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["field"].as_str()
+}
+
+async fn create(app: &TestApp, session: &Session, input: Value) -> Value {
+    app.query_as(
+        &session.access_token,
+        &create_doc(),
+        json!({ "input": input }),
+    )
+    .await
+}
+
+async fn created(app: &TestApp, session: &Session, input: Value) -> Value {
+    let body = create(app, session, input).await;
+    body["data"]["createPartner"]["partner"]
+        .clone()
+        .as_object()
+        .map(|_| body["data"]["createPartner"]["partner"].clone())
+        .unwrap_or_else(|| panic!("create failed: {body}"))
+}
+
+fn full_input(manager_id: &str) -> Value {
+    json!({
+        "externalId": "crm-001",
+        "name": "  Globex Consulting ",
+        "type": "CONSULTING",
+        "domain": "https://www.Globex.com/partners",
+        "logoUrl": "https://cdn.globex.com/logo.png",
+        "industry": "Manufacturing",
+        "description": "Implementation partner\nfor EMEA.",
+        "employees": 1200,
+        "companyRevenue": { "amountMinor": "250000000000", "currency": "eur" },
+        "regions": ["EMEA", "emea", " NA "],
+        "languages": ["en", "de"],
+        "services": ["Implementation"],
+        "products": ["Analytics"],
+        "subtype": "Boutique SI",
+        "category": "SOLUTION",
+        "tags": [{ "category": "REGIONS", "value": "DACH" }, { "category": "SERVICES", "value": "Migration" }],
+        "status": "ACTIVE",
+        "stage": "LEGAL_NEGOTIATION",
+        "partnerManagerId": manager_id,
+        "keyStakeholders": [{ "name": "Hank Scorpio", "role": "CEO", "email": "Hank@Globex.com" }],
+        "jointValueProposition": "Faster time to value.",
+        "executiveSummary": "A strong EMEA partner.",
+        "annualRevenueTarget": { "amountMinor": "100000000", "currency": "EUR" },
+        "quarterlyWeights": { "q1": 10, "q2": 20, "q3": 30, "q4": 40 },
+        "jointPlanItems": [{ "kind": "INTEGRATION", "name": "SAP connector", "url": "https://globex.com/sap" }]
+    })
+}
+
+async fn a_partner_keeps_every_field_group(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    let p = created(&app, &owner, full_input(&owner.user_id)).await;
+    assert_eq!(p["name"], "Globex Consulting");
+    assert_eq!(p["domain"], "globex.com");
+    assert_eq!(p["type"], "CONSULTING");
+    assert_eq!(p["companyRevenue"]["amount"], "2500000000.00");
+    assert_eq!(p["companyRevenue"]["currency"], "EUR");
+    assert_eq!(
+        p["regions"],
+        json!(["EMEA", "NA"]),
+        "trimmed, case-insensitive duplicates dropped"
+    );
+    assert_eq!(p["tags"].as_array().map(Vec::len), Some(2));
+    assert_eq!(p["stage"], "LEGAL_NEGOTIATION");
+    assert_eq!(p["partnerManager"]["email"], "ana@acme.io");
+    assert_eq!(p["keyStakeholders"][0]["email"], "hank@globex.com");
+    assert_eq!(
+        p["jointPlan"]["quarterlyWeights"],
+        json!({ "q1": 10, "q2": 20, "q3": 30, "q4": 40 })
+    );
+    assert_eq!(p["jointPlan"]["items"][0]["kind"], "INTEGRATION");
+    assert_eq!(p["annualRevenueTarget"]["currency"], "EUR");
+    assert_eq!(
+        p["fitScore"],
+        Value::Null,
+        "insights are empty until analysed"
+    );
+    assert_eq!(p["fourC"]["capacity"], Value::Null);
+    assert_eq!(p["version"], 1);
+    assert_eq!(p["overriddenFields"], json!([]));
+
+    let id = p["id"].as_str().expect("id");
+    let read = app
+        .query_as(&owner.access_token, &format!("query($id: ID!) {{ partner(id: $id) {{ {FIELDS} }} node(id: $id) {{ id ... on Partner {{ name }} }} }}"), json!({ "id": id }))
+        .await;
+    assert_eq!(
+        read["data"]["partner"], p,
+        "what was written is what is read"
+    );
+    assert_eq!(read["data"]["node"]["name"], "Globex Consulting");
+
+    let minimal = created(
+        &app,
+        &owner,
+        json!({ "name": "Initech", "type": "REFERRAL" }),
+    )
+    .await;
+    assert_eq!(
+        (minimal["status"].as_str(), minimal["stage"].as_str()),
+        (Some("PENDING"), Some("PROSPECT"))
+    );
+}
+
+async fn updates_need_the_current_version_and_record_overrides(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    let p = created(&app, &owner, full_input(&owner.user_id)).await;
+    let id = p["id"].as_str().expect("id");
+    let doc = update_doc();
+    let update = |version: i64, patch: Value| {
+        app.query_as(
+            &owner.access_token,
+            &doc,
+            json!({ "input": { "id": id, "expectedVersion": version, "patch": patch } }),
+        )
+    };
+    let updated = update(
+        1,
+        json!({ "stage": "SIGNED", "industry": null, "regions": ["APAC"] }),
+    )
+    .await;
+    let partner = &updated["data"]["updatePartner"]["partner"];
+    assert_eq!(partner["version"], 2, "{updated}");
+    assert_eq!(partner["stage"], "SIGNED");
+    assert_eq!(partner["industry"], Value::Null, "null clears");
+    assert_eq!(
+        partner["description"], p["description"],
+        "omitted fields are left alone"
+    );
+    assert_eq!(partner["regions"], json!(["APAC"]));
+    assert_eq!(
+        partner["overriddenFields"],
+        json!(["INDUSTRY", "REGIONS", "STAGE"])
+    );
+
+    let stale = update(1, json!({ "name": "Lost update" })).await;
+    assert_eq!(error_code(&stale), Some("CONFLICT"), "{stale}");
+    let unchanged = app
+        .query_as(
+            &owner.access_token,
+            "query($id: ID!) { partner(id: $id) { name version } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        unchanged["data"]["partner"],
+        json!({ "name": "Globex Consulting", "version": 2 })
+    );
+
+    let cleared = app
+        .query_as(&owner.access_token, "mutation($id: ID!) { clearPartnerOverride(input: { id: $id, field: STAGE }) { partner { overriddenFields version } } }", json!({ "id": id }))
+        .await;
+    assert_eq!(
+        cleared["data"]["clearPartnerOverride"]["partner"]["overriddenFields"],
+        json!(["INDUSTRY", "REGIONS"]),
+        "{cleared}"
+    );
+    assert_eq!(
+        cleared["data"]["clearPartnerOverride"]["partner"]["version"],
+        3
+    );
+}
+
+async fn bad_partner_input_names_the_field_and_writes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    let other_org = app.signed_up("eve@globex.com").await;
+    let cases = [
+        (
+            json!({ "name": "A", "type": "RESELLER", "domain": "not a domain" }),
+            "input.domain",
+        ),
+        (json!({ "name": " ", "type": "RESELLER" }), "input.name"),
+        (
+            json!({ "name": "n".repeat(201), "type": "RESELLER" }),
+            "input.name",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "companyRevenue": { "amountMinor": "-1", "currency": "USD" } }),
+            "input.companyRevenue",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "annualRevenueTarget": { "amountMinor": "100", "currency": "dollars" } }),
+            "input.annualRevenueTarget.currency",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "quarterlyWeights": { "q1": 25, "q2": 25, "q3": 25, "q4": 20 } }),
+            "input.quarterlyWeights",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "partnerManagerId": other_org.user_id }),
+            "input.partnerManagerId",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "logoUrl": "ftp://x" }),
+            "input.logoUrl",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "employees": -5 }),
+            "input.employees",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "fitScore": 101 }),
+            "input.fitScore",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "keyStakeholders": [{ "name": "B", "email": "nope" }] }),
+            "input.keyStakeholders[0]",
+        ),
+        (
+            json!({ "name": "A", "type": "RESELLER", "tags": [{ "category": "REGIONS", "value": "  " }] }),
+            "input.tags[0].value",
+        ),
+    ];
+    for (input, expected) in cases {
+        let body = create(&app, &owner, input.clone()).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{input}: {body}");
+        assert_eq!(field(&body), Some(expected), "{input}: {body}");
+    }
+    let unknown_enum = create(&app, &owner, json!({ "name": "A", "type": "FRIEND" })).await;
+    assert!(error_code(&unknown_enum).is_some(), "{unknown_enum}");
+    let listed = app
+        .query_as(
+            &owner.access_token,
+            "{ partners { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["data"]["partners"]["totalCount"], 0,
+        "nothing was written: {listed}"
+    );
+
+    created(
+        &app,
+        &owner,
+        json!({ "name": "Globex", "type": "RESELLER", "domain": "globex.com" }),
+    )
+    .await;
+    let duplicate = create(
+        &app,
+        &owner,
+        json!({ "name": "Globex 2", "type": "RESELLER", "domain": "www.globex.com" }),
+    )
+    .await;
+    assert_eq!(error_code(&duplicate), Some("CONFLICT"), "{duplicate}");
+    let other_org_same_domain = create(
+        &app,
+        &other_org,
+        json!({ "name": "Globex", "type": "RESELLER", "domain": "globex.com" }),
+    )
+    .await;
+    assert!(
+        other_org_same_domain["data"]["createPartner"].is_object(),
+        "domains are unique per organisation only: {other_org_same_domain}"
+    );
+}
+
+async fn roles_decide_who_writes_and_deletes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    let invite = |email: &'static str, role: &'static str| {
+        let owner = owner.clone();
+        let app = &app;
+        async move {
+            let invited = app
+                .query_as(&owner.access_token, "mutation($e: String!, $r: Role!) { inviteMember(input: { email: $e, role: $r }) { invitation { token } } }", json!({ "e": email, "r": role }))
+                .await;
+            let token = invited["data"]["inviteMember"]["invitation"]["token"]
+                .as_str()
+                .expect("token")
+                .to_owned();
+            let accepted = app
+                .query_with("mutation($t: String!, $p: String!) { acceptInvitation(input: { token: $t, password: $p, name: \"X\" }) { accessToken refreshToken viewer { user { id } organization { id } } } }", json!({ "t": token, "p": PASSWORD }))
+                .await;
+            Session::from_auth_payload(&accepted["data"]["acceptInvitation"]).expect("accepted")
+        }
+    };
+    let viewer = invite("vic@acme.io", "VIEWER").await;
+    let member = invite("mo@acme.io", "MEMBER").await;
+    let by_viewer = create(&app, &viewer, json!({ "name": "A", "type": "RESELLER" })).await;
+    assert_eq!(error_code(&by_viewer), Some("FORBIDDEN"), "{by_viewer}");
+    let p = created(&app, &member, json!({ "name": "A", "type": "RESELLER" })).await;
+    let id = p["id"].as_str().expect("id");
+    let readable = app
+        .query_as(
+            &viewer.access_token,
+            "query($id: ID!) { partner(id: $id) { name } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(readable["data"]["partner"]["name"], "A");
+    let delete = "mutation($id: ID!) { deletePartner(input: { id: $id }) { deletedPartnerId } }";
+    let by_member = app
+        .query_as(&member.access_token, delete, json!({ "id": id }))
+        .await;
+    assert_eq!(error_code(&by_member), Some("FORBIDDEN"), "{by_member}");
+    let by_owner = app
+        .query_as(&owner.access_token, delete, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        by_owner["data"]["deletePartner"]["deletedPartnerId"], id,
+        "{by_owner}"
+    );
+    let gone = app
+        .query_as(
+            &owner.access_token,
+            "query($id: ID!) { partner(id: $id) { name } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_code(&gone), Some("NOT_FOUND"));
+}
+
+async fn archived_partners_leave_the_list_until_restored(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    for name in ["One", "Two", "Three"] {
+        created(&app, &owner, json!({ "name": name, "type": "RESELLER" })).await;
+    }
+    let list = "query($after: String, $all: Boolean) { partners(first: 2, after: $after, includeArchived: $all) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }";
+    let first = app.query_as(&owner.access_token, list, json!({})).await;
+    assert_eq!(first["data"]["partners"]["totalCount"], 3, "{first}");
+    let names: Vec<&str> = first["data"]["partners"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter_map(|e| e["node"]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["One", "Two"]);
+    let next = app
+        .query_as(
+            &owner.access_token,
+            list,
+            json!({ "after": first["data"]["partners"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(
+        next["data"]["partners"]["edges"][0]["node"]["name"],
+        "Three"
+    );
+
+    let two = first["data"]["partners"]["edges"][1]["node"]["id"]
+        .as_str()
+        .expect("id");
+    let archive = "mutation($id: ID!, $archived: Boolean!) { archivePartner(input: { id: $id, archived: $archived }) { partner { archivedAt version } } }";
+    let archived = app
+        .query_as(
+            &owner.access_token,
+            archive,
+            json!({ "id": two, "archived": true }),
+        )
+        .await;
+    assert!(
+        archived["data"]["archivePartner"]["partner"]["archivedAt"].is_string(),
+        "{archived}"
+    );
+    let without = app.query_as(&owner.access_token, list, json!({})).await;
+    assert_eq!(without["data"]["partners"]["totalCount"], 2);
+    let with = app
+        .query_as(&owner.access_token, list, json!({ "all": true }))
+        .await;
+    assert_eq!(with["data"]["partners"]["totalCount"], 3);
+    let restored = app
+        .query_as(
+            &owner.access_token,
+            archive,
+            json!({ "id": two, "archived": false }),
+        )
+        .await;
+    assert_eq!(
+        restored["data"]["archivePartner"]["partner"]["archivedAt"],
+        Value::Null
+    );
+}
+
+async fn history_records_who_changed_which_fields(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    let p = created(
+        &app,
+        &owner,
+        json!({ "name": "Globex", "type": "RESELLER" }),
+    )
+    .await;
+    let id = p["id"].as_str().expect("id");
+    app.query_as(
+        &owner.access_token,
+        &update_doc(),
+        json!({ "input": { "id": id, "expectedVersion": 1, "patch": { "stage": "ACTIVE" } } }),
+    )
+    .await;
+    let history = app
+        .query_as(&owner.access_token, "query($id: ID!) { partner(id: $id) { history(first: 10) { totalCount edges { node { action actorKind actorId changes createdAt } } } } }", json!({ "id": id }))
+        .await;
+    let entries = &history["data"]["partner"]["history"];
+    assert_eq!(entries["totalCount"], 2, "{history}");
+    let created_entry = &entries["edges"][0]["node"];
+    assert_eq!(created_entry["action"], "create");
+    assert_eq!(created_entry["actorKind"], "USER");
+    assert_eq!(created_entry["actorId"], owner.user_id.as_str());
+    assert_eq!(created_entry["changes"]["name"]["after"], "Globex");
+    let update_entry = &entries["edges"][1]["node"];
+    assert_eq!(update_entry["action"], "update");
+    assert_eq!(
+        update_entry["changes"],
+        json!({ "stage": { "before": "prospect", "after": "active" } })
+    );
+}
+
+on_both_backends!(
+    a_partner_keeps_every_field_group,
+    updates_need_the_current_version_and_record_overrides,
+    bad_partner_input_names_the_field_and_writes_nothing,
+    roles_decide_who_writes_and_deletes,
+    archived_partners_leave_the_list_until_restored,
+    history_records_who_changed_which_fields,
+);
