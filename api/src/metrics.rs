@@ -39,6 +39,7 @@ pub struct Metrics {
     latency: Family<OperationLabels, Histogram>,
     pool: Family<PoolLabels, Gauge>,
     websockets: Gauge<i64, AtomicI64>,
+    statements: Counter,
     operations_seen: Mutex<HashSet<String>>,
 }
 
@@ -78,7 +79,14 @@ impl Metrics {
             "Open GraphQL websocket connections",
             websockets.clone(),
         );
+        let statements = Counter::default();
+        registry.register(
+            "db_statements",
+            "SQL statements executed on pooled connections",
+            statements.clone(),
+        );
         Metrics {
+            statements,
             registry,
             requests,
             latency,
@@ -130,8 +138,11 @@ impl Metrics {
         }
     }
 
-    /// Prometheus text exposition, with the pool gauges read now.
-    pub fn render(&self, pool: PoolStatus) -> String {
+    /// Prometheus text exposition, with the pool gauges and the statement total read now.
+    pub fn render(&self, pool: PoolStatus, statements_executed: u64) -> String {
+        let counted = self.statements.get();
+        self.statements
+            .inc_by(statements_executed.saturating_sub(counted));
         for (state, value) in [
             ("in_use", pool.in_use),
             ("idle", pool.idle),
@@ -177,7 +188,7 @@ mod tests {
         let metrics = Metrics::new();
         metrics.record_operation("ServerInfo", "ok", 0.002);
         metrics.record_operation("ServerInfo", "ok", 0.003);
-        let text = metrics.render(pool());
+        let text = metrics.render(pool(), 0);
         assert!(
             text.contains(
                 r#"partnergraph_graphql_requests_total{operation="ServerInfo",outcome="ok"} 2"#
@@ -194,7 +205,7 @@ mod tests {
         for i in 0..(MAX_OPERATION_LABELS + 50) {
             metrics.record_operation(&format!("Op{i}"), "ok", 0.001);
         }
-        let text = metrics.render(pool());
+        let text = metrics.render(pool(), 0);
         assert!(text.contains(r#"operation="other""#));
         assert!(!text.contains(&format!("Op{}", MAX_OPERATION_LABELS + 10)));
     }
@@ -207,7 +218,7 @@ mod tests {
         drop(first);
         assert!(
             metrics
-                .render(pool())
+                .render(pool(), 0)
                 .contains("partnergraph_websocket_connections 1")
         );
     }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::{Object, Pool as DeadPool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use futures_util::FutureExt;
@@ -202,6 +204,22 @@ macro_rules! run {
     };
 }
 
+/// Counts the SQL statements every pooled connection starts (for metrics, and for tests that
+/// prove a request costs a constant number of statements).
+#[derive(Debug, Clone, Default)]
+struct StatementCounter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl diesel::connection::Instrumentation for StatementCounter {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if matches!(
+            event,
+            diesel::connection::InstrumentationEvent::StartQuery { .. }
+        ) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
 /// Pool occupancy, for metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolStatus {
@@ -218,6 +236,7 @@ pub struct PoolStatus {
 pub struct Database {
     pool: Pool,
     config: std::sync::Arc<DbConfig>,
+    statements: StatementCounter,
 }
 
 impl std::fmt::Debug for Database {
@@ -233,6 +252,8 @@ impl Database {
     /// an unwritable file is reported at start-up rather than on the first request.
     pub async fn connect(config: DbConfig) -> Result<Self, DbError> {
         let target = config.url.driver_target();
+        let statements = StatementCounter::default();
+        let counter = statements.clone();
         let pool = match &config.url {
             DatabaseUrl::Sqlite { path } => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
@@ -246,8 +267,13 @@ impl Database {
                 }
                 let busy_ms = config.sqlite_busy_timeout.as_millis();
                 let mut manager_config = ManagerConfig::default();
+                // No test query on every checkout (a round trip each time); a broken
+                // connection is detected when it fails and dropped by the pool.
+                manager_config.recycling_method = RecyclingMethod::Fast;
+                let counter = counter.clone();
                 manager_config.custom_setup = Box::new(move |url| {
                     let url = url.to_owned();
+                    let counter = counter.clone();
                     async move {
                         let mut conn = SqliteConn::establish(&url).await?;
                         conn.batch_execute(&format!(
@@ -256,6 +282,7 @@ impl Database {
                         ))
                         .await
                         .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                        conn.set_instrumentation(counter);
                         Ok(conn)
                     }
                     .boxed()
@@ -267,8 +294,13 @@ impl Database {
                 let statement_timeout_ms = config.statement_timeout.as_millis().to_string();
                 let application_name = config.application_name.clone();
                 let mut manager_config = ManagerConfig::default();
+                // No test query on every checkout (a round trip each time); a broken
+                // connection is detected when it fails and dropped by the pool.
+                manager_config.recycling_method = RecyclingMethod::Fast;
+                let counter = counter.clone();
                 manager_config.custom_setup = Box::new(move |url| {
                     let url = url.to_owned();
+                    let counter = counter.clone();
                     let statement_timeout_ms = statement_timeout_ms.clone();
                     let application_name = application_name.clone();
                     async move {
@@ -282,6 +314,7 @@ impl Database {
                         .execute(&mut conn)
                         .await
                         .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                        conn.set_instrumentation(counter);
                         Ok(conn)
                     }
                     .boxed()
@@ -293,6 +326,7 @@ impl Database {
         let database = Database {
             pool,
             config: std::sync::Arc::new(config),
+            statements,
         };
         database.conn().await?;
         Ok(database)
@@ -329,6 +363,11 @@ impl Database {
         let mut conn = self.conn().await?;
         run!(&mut conn, |c| c.batch_execute("select 1").await)?;
         Ok(())
+    }
+
+    /// SQL statements started on this pool's connections so far.
+    pub fn statements_executed(&self) -> u64 {
+        std::sync::atomic::AtomicU64::load(&self.statements.0, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Current pool occupancy.

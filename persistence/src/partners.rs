@@ -1,7 +1,7 @@
 //! Partner profiles: the whole profile is written and read as one [`Partner`], across the core
 //! row, its 1:1 insight and joint-plan rows, and its list rows, in one transaction.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -392,10 +392,39 @@ fn assemble(
     })
 }
 
-/// Loads one partner of the organisation with everything it holds.
+/// The core of partners (their row with insights and joint-plan scalars) without list
+/// relations, which load in batches through [`relations_for`].
+fn core_from(
+    row: PartnerRow,
+    insights: Option<InsightsRow>,
+    plan: Option<JointPlanRow>,
+) -> Result<Partner, DbError> {
+    assemble(row, insights, plan, Children::default())
+}
+
+/// One partner of the organisation with everything it holds (two round trips per relation
+/// kind: the core row, then each relation).
 pub async fn load(conn: &mut Conn, org_id: Uuid, id: Uuid) -> Result<Option<Partner>, DbError> {
-    let (org, pid) = (DbUuid(org_id), DbUuid(id));
-    let row: Option<(PartnerRow, Option<InsightsRow>, Option<JointPlanRow>)> =
+    let mut cores = cores_by_ids(conn, org_id, &[id]).await?;
+    let Some(mut partner) = cores.remove(&id) else {
+        return Ok(None);
+    };
+    let mut relations = relations_for(conn, org_id, &[id]).await?;
+    if let Some(relations) = relations.remove(&id) {
+        relations.apply_to(&mut partner);
+    }
+    Ok(Some(partner))
+}
+
+/// Core rows by id, in one statement.
+pub async fn cores_by_ids(
+    conn: &mut Conn,
+    org_id: Uuid,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Partner>, DbError> {
+    let org = DbUuid(org_id);
+    let ids: Vec<DbUuid> = ids.iter().copied().map(DbUuid).collect();
+    let rows: Vec<(PartnerRow, Option<InsightsRow>, Option<JointPlanRow>)> =
         run!(conn, |c| partners::table
             .left_join(
                 partner_insights::table.on(partner_insights::org_id
@@ -408,74 +437,354 @@ pub async fn load(conn: &mut Conn, org_id: Uuid, id: Uuid) -> Result<Option<Part
                     .and(partner_joint_plans::partner_id.eq(partners::id))),
             )
             .filter(partners::org_id.eq(org))
-            .filter(partners::id.eq(pid))
+            .filter(partners::id.eq_any(ids.clone()))
             .select((
                 PartnerRow::as_select(),
                 Option::<InsightsRow>::as_select(),
                 Option::<JointPlanRow>::as_select(),
             ))
-            .get_result(c)
-            .await
-            .optional())?;
-    let Some((row, insights, plan)) = row else {
-        return Ok(None);
-    };
-    let lists = partner_list_values::table
-        .filter(partner_list_values::org_id.eq(org))
-        .filter(partner_list_values::partner_id.eq(pid))
-        .order((partner_list_values::field, partner_list_values::position))
-        .select((partner_list_values::field, partner_list_values::value));
-    let tags = partner_tags::table
-        .filter(partner_tags::org_id.eq(org))
-        .filter(partner_tags::partner_id.eq(pid))
-        .select((partner_tags::category, partner_tags::tag));
-    let stakeholders = partner_stakeholders::table
-        .filter(partner_stakeholders::org_id.eq(org))
-        .filter(partner_stakeholders::partner_id.eq(pid))
-        .order(partner_stakeholders::position)
-        .select((
-            partner_stakeholders::name,
-            partner_stakeholders::role,
-            partner_stakeholders::email,
-        ));
-    let strengths = partner_strengths::table
-        .filter(partner_strengths::org_id.eq(org))
-        .filter(partner_strengths::partner_id.eq(pid))
-        .order(partner_strengths::position)
-        .select((
-            partner_strengths::label,
-            partner_strengths::description,
-            partner_strengths::score,
-        ));
-    let items = joint_plan_items::table
-        .filter(joint_plan_items::org_id.eq(org))
-        .filter(joint_plan_items::partner_id.eq(pid))
-        .order(joint_plan_items::position)
-        .select((
-            joint_plan_items::kind,
-            joint_plan_items::name,
-            joint_plan_items::description,
-            joint_plan_items::url,
-        ));
-    let overrides = partner_overrides::table
-        .filter(partner_overrides::org_id.eq(org))
-        .filter(partner_overrides::partner_id.eq(pid))
-        .select(partner_overrides::field);
-    let children = run!(conn, |c| {
-        let children: QueryResult<Children> = async {
-            Ok(Children {
-                lists: lists.load(c).await?,
-                tags: tags.load(c).await?,
-                stakeholders: stakeholders.load(c).await?,
-                strengths: strengths.load(c).await?,
-                items: items.load(c).await?,
-                overrides: overrides.load(c).await?,
-            })
+            .load(c)
+            .await)?;
+    rows.into_iter()
+        .map(|(row, insights, plan)| {
+            let partner = core_from(row, insights, plan)?;
+            Ok((partner.id, partner))
+        })
+        .collect()
+}
+
+/// A page of partner cores (one statement), in creation order, and the total (one more).
+pub async fn core_page(
+    conn: &mut Conn,
+    org_id: Uuid,
+    page: &KeysetPage,
+    include_archived: bool,
+) -> Result<(Vec<Partner>, i64), DbError> {
+    let org = DbUuid(org_id);
+    let rows: Vec<(PartnerRow, Option<InsightsRow>, Option<JointPlanRow>)> = run!(conn, |c| {
+        let mut query = partners::table
+            .left_join(
+                partner_insights::table.on(partner_insights::org_id
+                    .eq(partners::org_id)
+                    .and(partner_insights::partner_id.eq(partners::id))),
+            )
+            .left_join(
+                partner_joint_plans::table.on(partner_joint_plans::org_id
+                    .eq(partners::org_id)
+                    .and(partner_joint_plans::partner_id.eq(partners::id))),
+            )
+            .filter(partners::org_id.eq(org))
+            .select((
+                PartnerRow::as_select(),
+                Option::<InsightsRow>::as_select(),
+                Option::<JointPlanRow>::as_select(),
+            ))
+            .into_boxed();
+        if !include_archived {
+            query = query.filter(partners::archived_at.is_null());
         }
-        .await;
-        children
+        keyset!(query, partners, page).load(c).await
     })?;
-    assemble(row, insights, plan, children).map(Some)
+    let total: i64 = run!(conn, |c| {
+        let mut count = partners::table
+            .filter(partners::org_id.eq(org))
+            .count()
+            .into_boxed();
+        if !include_archived {
+            count = count.filter(partners::archived_at.is_null());
+        }
+        count.get_result(c).await
+    })?;
+    let partners = rows
+        .into_iter()
+        .map(|(row, insights, plan)| core_from(row, insights, plan))
+        .collect::<Result<_, _>>()?;
+    Ok((partners, total))
+}
+
+/// A joint plan item row: partner, kind, name, description, url.
+type PlanItemRow = (DbUuid, String, String, Option<String>, Option<String>);
+
+/// Which relation of partners to load in a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Relation {
+    /// Regions, languages, services and products.
+    ListValues,
+    /// Tags.
+    Tags,
+    /// Key stakeholders.
+    Stakeholders,
+    /// Key strengths.
+    Strengths,
+    /// Joint plan items.
+    PlanItems,
+    /// Overridden fields.
+    Overrides,
+}
+
+/// The list relations of one partner (each loaded by its own batched statement).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// Regions, languages, services, products.
+    pub lists: Option<Vec<(String, String)>>,
+    /// Tags.
+    pub tags: Option<BTreeSet<(TagCategory, String)>>,
+    /// Key stakeholders.
+    pub stakeholders: Option<Vec<Stakeholder>>,
+    /// Key strengths.
+    pub strengths: Option<Vec<KeyStrength>>,
+    /// Joint plan items.
+    pub plan_items: Option<Vec<JointPlanItem>>,
+    /// Overridden fields.
+    pub overrides: Option<BTreeSet<PartnerField>>,
+}
+
+impl Relation {
+    /// Every relation.
+    pub const ALL: [Relation; 6] = [
+        Relation::ListValues,
+        Relation::Tags,
+        Relation::Stakeholders,
+        Relation::Strengths,
+        Relation::PlanItems,
+        Relation::Overrides,
+    ];
+}
+
+impl Relations {
+    /// Copies the loaded relations onto a partner core.
+    pub fn apply_to(self, partner: &mut Partner) {
+        if let Some(lists) = self.lists {
+            let pick = |field: ListField| {
+                lists
+                    .iter()
+                    .filter(|(f, _)| f == field.as_str())
+                    .map(|(_, v)| v.clone())
+                    .collect()
+            };
+            partner.regions = pick(ListField::Regions);
+            partner.languages = pick(ListField::Languages);
+            partner.services = pick(ListField::Services);
+            partner.products = pick(ListField::Products);
+        }
+        if let Some(tags) = self.tags {
+            partner.tags = tags;
+        }
+        if let Some(stakeholders) = self.stakeholders {
+            partner.key_stakeholders = stakeholders;
+        }
+        if let Some(strengths) = self.strengths {
+            partner.insights.key_strengths = strengths;
+        }
+        if let Some(items) = self.plan_items {
+            partner.joint_plan.items = items;
+        }
+        if let Some(overrides) = self.overrides {
+            partner.overridden_fields = overrides;
+        }
+    }
+}
+
+/// Every list relation of the partners, one statement per relation kind.
+pub async fn relations_for(
+    conn: &mut Conn,
+    org_id: Uuid,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Relations>, DbError> {
+    let mut all: HashMap<Uuid, Relations> =
+        ids.iter().map(|id| (*id, Relations::default())).collect();
+    for relation in Relation::ALL {
+        for (id, loaded) in relation_for(conn, org_id, ids, relation).await? {
+            let target = all.entry(id).or_default();
+            match relation {
+                Relation::ListValues => target.lists = loaded.lists,
+                Relation::Tags => target.tags = loaded.tags,
+                Relation::Stakeholders => target.stakeholders = loaded.stakeholders,
+                Relation::Strengths => target.strengths = loaded.strengths,
+                Relation::PlanItems => target.plan_items = loaded.plan_items,
+                Relation::Overrides => target.overrides = loaded.overrides,
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// One relation of many partners in one statement; every requested id gets an entry (empty
+/// when it has no rows).
+pub async fn relation_for(
+    conn: &mut Conn,
+    org_id: Uuid,
+    ids: &[Uuid],
+    relation: Relation,
+) -> Result<HashMap<Uuid, Relations>, DbError> {
+    let org = DbUuid(org_id);
+    let keys: Vec<DbUuid> = ids.iter().copied().map(DbUuid).collect();
+    let mut out: HashMap<Uuid, Relations> = HashMap::new();
+    match relation {
+        Relation::ListValues => {
+            let rows: Vec<(DbUuid, String, String)> = run!(conn, |c| partner_list_values::table
+                .filter(partner_list_values::org_id.eq(org))
+                .filter(partner_list_values::partner_id.eq_any(keys.clone()))
+                .order((
+                    partner_list_values::partner_id,
+                    partner_list_values::field,
+                    partner_list_values::position
+                ))
+                .select((
+                    partner_list_values::partner_id,
+                    partner_list_values::field,
+                    partner_list_values::value
+                ))
+                .load(c)
+                .await)?;
+            for id in ids {
+                out.entry(*id).or_default().lists = Some(Vec::new());
+            }
+            for (id, field, value) in rows {
+                out.entry(id.0)
+                    .or_default()
+                    .lists
+                    .get_or_insert_with(Vec::new)
+                    .push((field, value));
+            }
+        }
+        Relation::Tags => {
+            let rows: Vec<(DbUuid, String, String)> = run!(conn, |c| partner_tags::table
+                .filter(partner_tags::org_id.eq(org))
+                .filter(partner_tags::partner_id.eq_any(keys.clone()))
+                .select((
+                    partner_tags::partner_id,
+                    partner_tags::category,
+                    partner_tags::tag
+                ))
+                .load(c)
+                .await)?;
+            for id in ids {
+                out.entry(*id).or_default().tags = Some(BTreeSet::new());
+            }
+            for (id, category, tag) in rows {
+                let category = TagCategory::parse(&category)
+                    .ok_or_else(|| corrupt("tag category", &category))?;
+                out.entry(id.0)
+                    .or_default()
+                    .tags
+                    .get_or_insert_with(BTreeSet::new)
+                    .insert((category, tag));
+            }
+        }
+        Relation::Stakeholders => {
+            let rows: Vec<(DbUuid, String, Option<String>, Option<String>)> =
+                run!(conn, |c| partner_stakeholders::table
+                    .filter(partner_stakeholders::org_id.eq(org))
+                    .filter(partner_stakeholders::partner_id.eq_any(keys.clone()))
+                    .order((
+                        partner_stakeholders::partner_id,
+                        partner_stakeholders::position
+                    ))
+                    .select((
+                        partner_stakeholders::partner_id,
+                        partner_stakeholders::name,
+                        partner_stakeholders::role,
+                        partner_stakeholders::email
+                    ))
+                    .load(c)
+                    .await)?;
+            for id in ids {
+                out.entry(*id).or_default().stakeholders = Some(Vec::new());
+            }
+            for (id, name, role, email) in rows {
+                let email = email
+                    .map(|e| EmailAddress::parse(&e).map_err(|_| corrupt("stakeholder e-mail", &e)))
+                    .transpose()?;
+                out.entry(id.0)
+                    .or_default()
+                    .stakeholders
+                    .get_or_insert_with(Vec::new)
+                    .push(Stakeholder { name, role, email });
+            }
+        }
+        Relation::Strengths => {
+            let rows: Vec<(DbUuid, String, Option<String>, Option<i16>)> =
+                run!(conn, |c| partner_strengths::table
+                    .filter(partner_strengths::org_id.eq(org))
+                    .filter(partner_strengths::partner_id.eq_any(keys.clone()))
+                    .order((partner_strengths::partner_id, partner_strengths::position))
+                    .select((
+                        partner_strengths::partner_id,
+                        partner_strengths::label,
+                        partner_strengths::description,
+                        partner_strengths::score
+                    ))
+                    .load(c)
+                    .await)?;
+            for id in ids {
+                out.entry(*id).or_default().strengths = Some(Vec::new());
+            }
+            for (id, label, description, s) in rows {
+                out.entry(id.0)
+                    .or_default()
+                    .strengths
+                    .get_or_insert_with(Vec::new)
+                    .push(KeyStrength {
+                        label,
+                        description,
+                        score: score(s)?,
+                    });
+            }
+        }
+        Relation::PlanItems => {
+            let rows: Vec<PlanItemRow> = run!(conn, |c| joint_plan_items::table
+                .filter(joint_plan_items::org_id.eq(org))
+                .filter(joint_plan_items::partner_id.eq_any(keys.clone()))
+                .order((joint_plan_items::partner_id, joint_plan_items::position))
+                .select((
+                    joint_plan_items::partner_id,
+                    joint_plan_items::kind,
+                    joint_plan_items::name,
+                    joint_plan_items::description,
+                    joint_plan_items::url
+                ))
+                .load(c)
+                .await)?;
+            for id in ids {
+                out.entry(*id).or_default().plan_items = Some(Vec::new());
+            }
+            for (id, kind, name, description, url) in rows {
+                let kind = JointPlanItemKind::parse(&kind)
+                    .ok_or_else(|| corrupt("joint plan item kind", &kind))?;
+                out.entry(id.0)
+                    .or_default()
+                    .plan_items
+                    .get_or_insert_with(Vec::new)
+                    .push(JointPlanItem {
+                        kind,
+                        name,
+                        description,
+                        url,
+                    });
+            }
+        }
+        Relation::Overrides => {
+            let rows: Vec<(DbUuid, String)> = run!(conn, |c| partner_overrides::table
+                .filter(partner_overrides::org_id.eq(org))
+                .filter(partner_overrides::partner_id.eq_any(keys.clone()))
+                .select((partner_overrides::partner_id, partner_overrides::field))
+                .load(c)
+                .await)?;
+            for id in ids {
+                out.entry(*id).or_default().overrides = Some(BTreeSet::new());
+            }
+            for (id, field) in rows {
+                let field = PartnerField::parse(&field).ok_or_else(|| corrupt("field", &field))?;
+                out.entry(id.0)
+                    .or_default()
+                    .overrides
+                    .get_or_insert_with(BTreeSet::new)
+                    .insert(field);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Why a write did not happen.
@@ -849,40 +1158,6 @@ async fn write(
             Ok(())
         })
         .await)
-}
-
-/// A page of the organisation's partners in creation order (ids only; load each with
-/// [`load`]), and the total.
-pub async fn page_ids(
-    conn: &mut Conn,
-    org_id: Uuid,
-    page: &KeysetPage,
-    include_archived: bool,
-) -> Result<(Vec<(DateTime<Utc>, Uuid)>, i64), DbError> {
-    let rows: Vec<(DbTimestamp, DbUuid)> = run!(conn, |c| {
-        let mut query = partners::table
-            .filter(partners::org_id.eq(DbUuid(org_id)))
-            .select((partners::created_at, partners::id))
-            .into_boxed();
-        if !include_archived {
-            query = query.filter(partners::archived_at.is_null());
-        }
-        keyset!(query, partners, page).load(c).await
-    })?;
-    let total: i64 = run!(conn, |c| {
-        let mut count = partners::table
-            .filter(partners::org_id.eq(DbUuid(org_id)))
-            .count()
-            .into_boxed();
-        if !include_archived {
-            count = count.filter(partners::archived_at.is_null());
-        }
-        count.get_result(c).await
-    })?;
-    Ok((
-        rows.into_iter().map(|(at, id)| (at.0, id.0)).collect(),
-        total,
-    ))
 }
 
 /// Whether another partner of the organisation already has `domain`.

@@ -241,3 +241,24 @@ pub async fn change_membership<E: Send + 'static>(
         })
         .await)
 }
+
+/// Users of the organisation by id, in one statement (for loaders).
+pub async fn by_ids(
+    conn: &mut Conn,
+    org_id: Uuid,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, User>, DbError> {
+    let keys: Vec<DbUuid> = ids.iter().copied().map(DbUuid).collect();
+    let rows: Vec<UserRow> = run!(conn, |c| users::table
+        .filter(users::org_id.eq(DbUuid(org_id)))
+        .filter(users::id.eq_any(keys.clone()))
+        .select(UserRow::as_select())
+        .load(c)
+        .await)?;
+    rows.into_iter()
+        .map(|row| {
+            let user = User::try_from(row)?;
+            Ok((user.id, user))
+        })
+        .collect()
+}

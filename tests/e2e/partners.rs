@@ -440,3 +440,54 @@ on_both_backends!(
     archived_partners_leave_the_list_until_restored,
     history_records_who_changed_which_fields,
 );
+
+async fn a_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    for i in 0..50 {
+        created(
+            &app,
+            &owner,
+            json!({
+                "name": format!("Partner {i:02}"),
+                "type": "RESELLER",
+                "regions": ["EMEA", format!("R{i}")],
+                "tags": [{ "category": "SERVICES", "value": format!("S{}", i % 3) }],
+                "partnerManagerId": owner.user_id,
+            }),
+        )
+        .await;
+    }
+    let page = "query($first: Int!) { partners(first: $first) { totalCount edges { node { name regions tags { category value } partnerManager { email } } } } }";
+    let mut counts = Vec::new();
+    for size in [5, 50] {
+        let before = app.db.statements_executed();
+        let body = app
+            .query_as(&owner.access_token, page, json!({ "first": size }))
+            .await;
+        let statements = app.db.statements_executed() - before;
+        let edges = body["data"]["partners"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(edges.len(), size, "{body}");
+        assert_eq!(
+            edges[size - 1]["node"]["partnerManager"]["email"],
+            "ana@acme.io"
+        );
+        assert_eq!(edges[size - 1]["node"]["regions"][0], "EMEA");
+        assert_eq!(
+            edges[size - 1]["node"]["tags"].as_array().map(Vec::len),
+            Some(1)
+        );
+        counts.push(statements);
+    }
+    // authentication, the page, its count, list values, tags, partner managers
+    assert_eq!(
+        counts[0], counts[1],
+        "statements grow with the page size: {counts:?}"
+    );
+    assert!(counts[1] <= 6, "a page costs {} statements", counts[1]);
+}
+
+on_both_backends!(a_page_costs_the_same_statements_whatever_its_size);

@@ -60,6 +60,7 @@ async fn metrics_count_operations_latency_pool_and_websockets(backend: Backend) 
         r#"partnergraph_db_pool_connections{state="in_use"}"#,
         r#"partnergraph_db_pool_connections{state="idle"}"#,
         "partnergraph_websocket_connections 0",
+        "partnergraph_db_statements_total",
     ] {
         assert!(text.contains(expected), "missing {expected} in\n{text}");
     }

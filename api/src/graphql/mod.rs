@@ -4,6 +4,7 @@ pub mod connection;
 pub mod extensions;
 pub mod guard;
 mod identity;
+pub mod loaders;
 pub mod node;
 mod partners;
 mod query;
@@ -59,6 +60,12 @@ pub fn build_schema(services: Services) -> AppSchema {
         .limit_recursive_depth(limits.max_recursive_depth)
         .extension(async_graphql::extensions::Tracing)
         .extension(extensions::ErrorCodes)
+        .data(async_graphql::dataloader::DataLoader::new(
+            loaders::Loaders {
+                db: services.db.clone(),
+            },
+            tokio::spawn,
+        ))
         .data(services)
         .finish()
 }

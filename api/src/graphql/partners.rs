@@ -5,7 +5,8 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use partnergraph_domain::Role;
 use partnergraph_persistence::page::KeysetPage;
-use partnergraph_persistence::partners as stored;
+use partnergraph_persistence::partners::{self as stored, Relation};
+use partnergraph_persistence::users;
 
 use crate::error::ApiResult;
 use crate::graphql::connection::{PageConnection, PageRequest, complexity};
@@ -82,20 +83,62 @@ impl PartnerQuery {
             descending: page.backward,
         };
         let mut conn = services.db.conn().await?;
-        let (keys, total) = stored::page_ids(
+        let (rows, total) = stored::core_page(
             &mut conn,
             member.org_id,
             &keyset,
             include_archived.unwrap_or(false),
         )
         .await?;
-        let mut rows = Vec::with_capacity(keys.len());
-        for (_, id) in keys {
-            if let Some(partner) = stored::load(&mut conn, member.org_id, id).await? {
-                rows.push(partner);
+        // Load exactly the relations the query asks for, for the whole page: one statement
+        // per relation kind, whatever the page size.
+        let node = ctx.look_ahead().field("edges").field("node");
+        let asked = |fields: &[&str]| fields.iter().any(|f| node.field(f).exists());
+        let mut loaded = Vec::new();
+        for (relation, fields) in [
+            (
+                Relation::ListValues,
+                &["regions", "languages", "services", "products"][..],
+            ),
+            (Relation::Tags, &["tags"][..]),
+            (Relation::Stakeholders, &["keyStakeholders"][..]),
+            (Relation::Strengths, &["keyStrengths"][..]),
+            (Relation::PlanItems, &["jointPlan"][..]),
+            (Relation::Overrides, &["overriddenFields"][..]),
+        ] {
+            if asked(fields) {
+                loaded.push(relation);
             }
         }
-        Ok(page.into_connection(KIND, rows, total, |p| (p.created_at, p.id), Partner::from))
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|p| p.id).collect();
+        let mut rows = rows;
+        for relation in &loaded {
+            let mut batch = stored::relation_for(&mut conn, member.org_id, &ids, *relation).await?;
+            for partner in &mut rows {
+                if let Some(relations) = batch.remove(&partner.id) {
+                    relations.apply_to(partner);
+                }
+            }
+        }
+        let managers = if node.field("partnerManager").exists() {
+            let manager_ids: Vec<uuid::Uuid> =
+                rows.iter().filter_map(|p| p.partner_manager_id).collect();
+            Some(users::by_ids(&mut conn, member.org_id, &manager_ids).await?)
+        } else {
+            None
+        };
+        Ok(page.into_connection(
+            KIND,
+            rows,
+            total,
+            |p| (p.created_at, p.id),
+            |p| {
+                let manager = managers
+                    .as_ref()
+                    .map(|m| p.partner_manager_id.and_then(|id| m.get(&id).cloned()));
+                Partner::with_relations(p, loaded.clone(), manager)
+            },
+        ))
     }
 }
 

@@ -41,7 +41,9 @@ fn unavailable() -> Response {
 /// `GET /metrics`: Prometheus text exposition.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let services = &state.services;
-    let text = services.metrics.render(services.db.pool_status());
+    let text = services
+        .metrics
+        .render(services.db.pool_status(), services.db.statements_executed());
     (
         [(
             header::CONTENT_TYPE,

@@ -1,15 +1,18 @@
 //! `Partner`: the single source of truth for a company in the ecosystem.
 
+use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use partnergraph_persistence::audit;
 use partnergraph_persistence::page::KeysetPage;
 use partnergraph_persistence::partners::Partner as PartnerRecord;
-use partnergraph_persistence::users;
+use partnergraph_persistence::partners::Relation;
+use partnergraph_persistence::users::User as UserRecord;
 
 use crate::error::ApiResult;
 use crate::graphql::Services;
 use crate::graphql::connection::{PageConnection, PageRequest, complexity};
+use crate::graphql::loaders::{Loaders, PartnerRelationKey, UserKey};
 use crate::graphql::node::{NodeKind, encode_uuid};
 use crate::graphql::scalars::Money;
 use crate::graphql::types::audit_entry::AuditEntry;
@@ -17,13 +20,63 @@ use crate::graphql::types::partner_enums::*;
 use crate::graphql::types::partner_values::*;
 use crate::graphql::types::user::User;
 
-/// A partner profile (shared, so that the Node enum and connections stay small).
+/// A partner profile (shared, so that the Node enum and connections stay small). A profile
+/// read whole answers its relations directly; a page of cores loads them through DataLoaders,
+/// one statement per relation kind for the whole page.
 #[derive(Debug, Clone)]
-pub struct Partner(pub std::sync::Arc<PartnerRecord>);
+pub struct Partner {
+    record: std::sync::Arc<PartnerRecord>,
+    /// Relations present in `record` (all of them for a profile read whole).
+    loaded: Vec<Relation>,
+    /// The partner manager when preloaded with a page (`None`: load on demand).
+    manager: Option<Option<UserRecord>>,
+}
 
 impl From<PartnerRecord> for Partner {
     fn from(record: PartnerRecord) -> Self {
-        Partner(std::sync::Arc::new(record))
+        Partner {
+            record: std::sync::Arc::new(record),
+            loaded: Relation::ALL.to_vec(),
+            manager: None,
+        }
+    }
+}
+
+impl Partner {
+    /// A partner read with only the `loaded` relations (the rest load on demand, batched),
+    /// and possibly its preloaded partner manager.
+    pub fn with_relations(
+        record: PartnerRecord,
+        loaded: Vec<Relation>,
+        manager: Option<Option<UserRecord>>,
+    ) -> Self {
+        Partner {
+            record: std::sync::Arc::new(record),
+            loaded,
+            manager,
+        }
+    }
+
+    /// The record with `relation` filled in (loaded in a batch unless already present).
+    async fn with(
+        &self,
+        ctx: &Context<'_>,
+        relation: Relation,
+    ) -> ApiResult<std::sync::Arc<PartnerRecord>> {
+        if self.loaded.contains(&relation) {
+            return Ok(self.record.clone());
+        }
+        let key = PartnerRelationKey {
+            org_id: self.record.org_id,
+            partner_id: self.record.id,
+            relation,
+        };
+        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+        let mut record = (*self.record).clone();
+        if let Some(relations) = loader.load_one(key).await? {
+            relations.apply_to(&mut record);
+        }
+        Ok(std::sync::Arc::new(record))
     }
 }
 
@@ -36,130 +89,142 @@ fn score(s: Option<partnergraph_domain::partners::Score>) -> Option<i32> {
 impl Partner {
     /// Opaque global identifier.
     pub async fn id(&self) -> ID {
-        encode_uuid(NodeKind::Partner, self.0.id)
+        encode_uuid(NodeKind::Partner, self.record.id)
     }
 
     /// The partner's id in your CRM (import matching).
     async fn external_id(&self) -> Option<&str> {
-        self.0.external_id.as_deref()
+        self.record.external_id.as_deref()
     }
 
     /// Company name.
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.record.name
     }
 
     /// Company web domain (normalised).
     async fn domain(&self) -> Option<&str> {
-        self.0.domain.as_deref()
+        self.record.domain.as_deref()
     }
 
     /// Logo URL.
     async fn logo_url(&self) -> Option<&str> {
-        self.0.logo_url.as_deref()
+        self.record.logo_url.as_deref()
     }
 
     /// Industry vertical.
     async fn industry(&self) -> Option<&str> {
-        self.0.industry.as_deref()
+        self.record.industry.as_deref()
     }
 
     /// Short summary of the company.
     async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+        self.record.description.as_deref()
     }
 
     /// Headcount.
     async fn employees(&self) -> Option<i64> {
-        self.0.employees
+        self.record.employees
     }
 
     /// The partner company's own annual revenue.
     async fn company_revenue(&self) -> Option<Money> {
-        self.0.company_revenue.map(Money)
+        self.record.company_revenue.map(Money)
     }
 
     /// Geographic regions covered.
-    async fn regions(&self) -> &[String] {
-        &self.0.regions
+    async fn regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        Ok(self.with(ctx, Relation::ListValues).await?.regions.clone())
     }
 
     /// Languages supported.
-    async fn languages(&self) -> &[String] {
-        &self.0.languages
+    async fn languages(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        Ok(self
+            .with(ctx, Relation::ListValues)
+            .await?
+            .languages
+            .clone())
     }
 
     /// Services offered.
-    async fn services(&self) -> &[String] {
-        &self.0.services
+    async fn services(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        Ok(self.with(ctx, Relation::ListValues).await?.services.clone())
     }
 
     /// Products sold or integrated with.
-    async fn products(&self) -> &[String] {
-        &self.0.products
+    async fn products(&self, ctx: &Context<'_>) -> ApiResult<Vec<String>> {
+        Ok(self.with(ctx, Relation::ListValues).await?.products.clone())
     }
 
     /// Partner type.
     #[graphql(name = "type")]
     async fn partner_type(&self) -> PartnerTypeValue {
-        self.0.partner_type.into()
+        self.record.partner_type.into()
     }
 
     /// Free-form sub-classification within the type.
     async fn subtype(&self) -> Option<&str> {
-        self.0.subtype.as_deref()
+        self.record.subtype.as_deref()
     }
 
     /// Program category.
     async fn category(&self) -> Option<PartnerCategoryValue> {
-        self.0.category.map(Into::into)
+        self.record.category.map(Into::into)
     }
 
     /// How the tier was set (null until the program assigns one).
     async fn tier_source(&self) -> Option<TierSourceValue> {
-        self.0.tier_source.map(Into::into)
+        self.record.tier_source.map(Into::into)
     }
 
     /// When the tier was last evaluated automatically.
     async fn tier_evaluated_at(&self) -> Option<DateTime<Utc>> {
-        self.0.tier_evaluated_at
+        self.record.tier_evaluated_at
     }
 
     /// Tags in the services, products and regions categories.
-    async fn tags(&self) -> Vec<Tag> {
-        self.0
+    async fn tags(&self, ctx: &Context<'_>) -> ApiResult<Vec<Tag>> {
+        let record = self.with(ctx, Relation::Tags).await?;
+        Ok(record
             .tags
             .iter()
             .map(|(category, value)| Tag {
                 category: (*category).into(),
                 value: value.clone(),
             })
-            .collect()
+            .collect())
     }
 
     /// Status.
     async fn status(&self) -> PartnerStatusValue {
-        self.0.status.into()
+        self.record.status.into()
     }
 
     /// Lifecycle stage.
     async fn stage(&self) -> PartnerStageValue {
-        self.0.stage.into()
+        self.record.stage.into()
     }
 
     /// The member of your organisation managing the relationship.
     async fn partner_manager(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
-        let Some(id) = self.0.partner_manager_id else {
+        if let Some(manager) = &self.manager {
+            return Ok(manager.clone().map(User));
+        }
+        let Some(user_id) = self.record.partner_manager_id else {
             return Ok(None);
         };
-        let services = ctx.data_unchecked::<Services>();
-        let mut conn = services.db.conn().await?;
-        Ok(users::by_id(&mut conn, self.0.org_id, id).await?.map(User))
+        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+        let key = UserKey {
+            org_id: self.record.org_id,
+            user_id,
+        };
+        Ok(loader.load_one(key).await?.map(User))
     }
 
     /// Important people at the partner company.
-    async fn key_stakeholders(&self) -> Vec<Stakeholder> {
-        self.0
+    async fn key_stakeholders(&self, ctx: &Context<'_>) -> ApiResult<Vec<Stakeholder>> {
+        let record = self.with(ctx, Relation::Stakeholders).await?;
+        Ok(record
             .key_stakeholders
             .iter()
             .map(|s| Stakeholder {
@@ -167,37 +232,37 @@ impl Partner {
                 role: s.role.clone(),
                 email: s.email.as_ref().map(|e| e.as_str()),
             })
-            .collect()
+            .collect())
     }
 
     /// The partnership's value to customers.
     async fn joint_value_proposition(&self) -> Option<&str> {
-        self.0.joint_value_proposition.as_deref()
+        self.record.joint_value_proposition.as_deref()
     }
 
     /// Narrative overview of the relationship.
     async fn executive_summary(&self) -> Option<&str> {
-        self.0.executive_summary.as_deref()
+        self.record.executive_summary.as_deref()
     }
 
     /// The agreed annual revenue goal (also in `jointPlan`).
     async fn annual_revenue_target(&self) -> Option<Money> {
-        self.0.joint_plan.annual_revenue_target.map(Money)
+        self.record.joint_plan.annual_revenue_target.map(Money)
     }
 
     /// Fit with your Ideal Partner Profile, 0–100 (null until analysed).
     async fn fit_score(&self) -> Option<i32> {
-        score(self.0.insights.fit_score)
+        score(self.record.insights.fit_score)
     }
 
     /// Relationship health, 0–100 (null until analysed).
     async fn health_score(&self) -> Option<i32> {
-        score(self.0.insights.health_score)
+        score(self.record.insights.health_score)
     }
 
     /// The four sub-scores of fit.
     async fn four_c(&self) -> FourC {
-        let i = &self.0.insights;
+        let i = &self.record.insights;
         FourC {
             capacity: score(i.capacity),
             capability: score(i.capability),
@@ -207,8 +272,9 @@ impl Partner {
     }
 
     /// AI-identified strengths.
-    async fn key_strengths(&self) -> Vec<KeyStrength> {
-        self.0
+    async fn key_strengths(&self, ctx: &Context<'_>) -> ApiResult<Vec<KeyStrength>> {
+        let record = self.with(ctx, Relation::Strengths).await?;
+        Ok(record
             .insights
             .key_strengths
             .iter()
@@ -217,18 +283,19 @@ impl Partner {
                 description: s.description.clone(),
                 score: score(s.score),
             })
-            .collect()
+            .collect())
     }
 
     /// AI narrative of the analysis.
     async fn ai_summary(&self) -> Option<&str> {
-        self.0.insights.ai_summary.as_deref()
+        self.record.insights.ai_summary.as_deref()
     }
 
     /// Quarter-by-quarter planning shared with the partner.
-    async fn joint_plan(&self) -> JointPlan {
-        let plan = &self.0.joint_plan;
-        JointPlan {
+    async fn joint_plan(&self, ctx: &Context<'_>) -> ApiResult<JointPlan> {
+        let record = self.with(ctx, Relation::PlanItems).await?;
+        let plan = &record.joint_plan;
+        Ok(JointPlan {
             annual_revenue_target: plan.annual_revenue_target.map(Money),
             quarterly_weights: plan.quarterly_weights.map(|w| QuarterlyWeights {
                 q1: w.q1.into(),
@@ -246,37 +313,38 @@ impl Partner {
                     url: item.url.clone(),
                 })
                 .collect(),
-        }
+        })
     }
 
     /// Fields a person edited: imports and automated enrichment leave them alone until
     /// `clearPartnerOverride` hands them back.
-    async fn overridden_fields(&self) -> Vec<PartnerFieldValue> {
-        self.0
+    async fn overridden_fields(&self, ctx: &Context<'_>) -> ApiResult<Vec<PartnerFieldValue>> {
+        let record = self.with(ctx, Relation::Overrides).await?;
+        Ok(record
             .overridden_fields
             .iter()
             .map(|f| (*f).into())
-            .collect()
+            .collect())
     }
 
     /// Version for optimistic concurrency: pass it as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
-        i32::try_from(self.0.version).unwrap_or(i32::MAX)
+        i32::try_from(self.record.version).unwrap_or(i32::MAX)
     }
 
     /// When archived (archived partners are hidden from lists by default).
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
+        self.record.archived_at
     }
 
     /// Creation time.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.record.created_at
     }
 
     /// Last change.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.record.updated_at
     }
 
     /// Every change to this partner: who, when, which fields with before and after.
@@ -306,8 +374,14 @@ impl Partner {
             descending: page.backward,
         };
         let mut conn = services.db.conn().await?;
-        let (rows, total) =
-            audit::page(&mut conn, self.0.org_id, "partner", self.0.id, &keyset).await?;
+        let (rows, total) = audit::page(
+            &mut conn,
+            self.record.org_id,
+            "partner",
+            self.record.id,
+            &keyset,
+        )
+        .await?;
         Ok(page.into_connection(KIND, rows, total, |e| (e.created_at, e.id), AuditEntry))
     }
 }

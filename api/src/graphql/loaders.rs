@@ -1,0 +1,106 @@
+//! DataLoaders: relations of many objects in one statement per relation kind, whatever the
+//! page size. Keys always carry the organisation, so a batch never crosses tenants.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use partnergraph_persistence::partners::{self, Relation, Relations};
+use partnergraph_persistence::users::{self, User};
+use partnergraph_persistence::{Database, DbError};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// The loaders' shared state.
+pub struct Loaders {
+    /// The database.
+    pub db: Database,
+}
+
+/// One relation of one partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnerRelationKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Partner.
+    pub partner_id: Uuid,
+    /// Which relation.
+    pub relation: Relation,
+}
+
+/// A user of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// User.
+    pub user_id: Uuid,
+}
+
+impl From<Arc<DbError>> for ApiError {
+    fn from(error: Arc<DbError>) -> Self {
+        ApiError::Internal(error)
+    }
+}
+
+/// Groups keys by a batch criterion (organisation, and relation where there is one).
+fn group<K, G: std::hash::Hash + Eq>(
+    keys: &[K],
+    by: impl Fn(&K) -> (G, Uuid),
+) -> HashMap<G, Vec<Uuid>> {
+    let mut groups: HashMap<G, Vec<Uuid>> = HashMap::new();
+    for key in keys {
+        let (group, id) = by(key);
+        groups.entry(group).or_default().push(id);
+    }
+    groups
+}
+
+impl Loader<PartnerRelationKey> for Loaders {
+    type Value = Relations;
+    type Error = Arc<DbError>;
+
+    async fn load(
+        &self,
+        keys: &[PartnerRelationKey],
+    ) -> Result<HashMap<PartnerRelationKey, Relations>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for ((org_id, relation), ids) in group(keys, |k| ((k.org_id, k.relation), k.partner_id)) {
+            let loaded = partners::relation_for(&mut conn, org_id, &ids, relation)
+                .await
+                .map_err(Arc::new)?;
+            for (partner_id, relations) in loaded {
+                out.insert(
+                    PartnerRelationKey {
+                        org_id,
+                        partner_id,
+                        relation,
+                    },
+                    relations,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<UserKey> for Loaders {
+    type Value = User;
+    type Error = Arc<DbError>;
+
+    async fn load(&self, keys: &[UserKey]) -> Result<HashMap<UserKey, User>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.user_id)) {
+            for (user_id, user) in users::by_ids(&mut conn, org_id, &ids)
+                .await
+                .map_err(Arc::new)?
+            {
+                out.insert(UserKey { org_id, user_id }, user);
+            }
+        }
+        Ok(out)
+    }
+}
