@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod migrations;
 pub mod organizations;
 pub mod page;
+pub mod partner_list;
 pub mod partners;
 pub mod schema;
 pub mod server;

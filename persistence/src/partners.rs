@@ -173,7 +173,7 @@ fn small(score: Option<Score>) -> Option<i16> {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = partners)]
-struct PartnerRow {
+pub(crate) struct PartnerRow {
     org_id: DbUuid,
     id: DbUuid,
     external_id: Option<String>,
@@ -205,7 +205,7 @@ struct PartnerRow {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = partner_insights)]
-struct InsightsRow {
+pub(crate) struct InsightsRow {
     fit_score: Option<i16>,
     health_score: Option<i16>,
     capacity_score: Option<i16>,
@@ -218,7 +218,7 @@ struct InsightsRow {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = partner_joint_plans)]
-struct JointPlanRow {
+pub(crate) struct JointPlanRow {
     currency: String,
     annual_revenue_target_minor: Option<i64>,
     q1_weight: Option<i16>,
@@ -394,7 +394,7 @@ fn assemble(
 
 /// The core of partners (their row with insights and joint-plan scalars) without list
 /// relations, which load in batches through [`relations_for`].
-fn core_from(
+pub(crate) fn core_from(
     row: PartnerRow,
     insights: Option<InsightsRow>,
     plan: Option<JointPlanRow>,

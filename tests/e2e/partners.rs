@@ -342,7 +342,7 @@ async fn archived_partners_leave_the_list_until_restored(backend: Backend) {
     for name in ["One", "Two", "Three"] {
         created(&app, &owner, json!({ "name": name, "type": "RESELLER" })).await;
     }
-    let list = "query($after: String, $all: Boolean) { partners(first: 2, after: $after, includeArchived: $all) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }";
+    let list = "query($after: String, $all: Boolean) { partners(first: 2, after: $after, filter: { includeArchived: $all }, orderBy: [{ field: CREATED_AT }]) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }";
     let first = app.query_as(&owner.access_token, list, json!({})).await;
     assert_eq!(first["data"]["partners"]["totalCount"], 3, "{first}");
     let names: Vec<&str> = first["data"]["partners"]["edges"]
@@ -491,3 +491,190 @@ async fn a_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
 }
 
 on_both_backends!(a_page_costs_the_same_statements_whatever_its_size);
+
+async fn the_partners_table_filters_and_sorts_with_stable_cursors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    let rows = [
+        (
+            "Globex",
+            "RESELLER",
+            "ACTIVE",
+            Some(80),
+            500,
+            "Migration",
+            "EMEA",
+            "globex.com",
+        ),
+        (
+            "Initech",
+            "REFERRAL",
+            "ACTIVE",
+            Some(40),
+            50,
+            "Support",
+            "NA",
+            "initech.com",
+        ),
+        (
+            "Umbrella",
+            "RESELLER",
+            "PROSPECT",
+            None,
+            5000,
+            "Migration",
+            "APAC",
+            "umbrella.com",
+        ),
+        (
+            "Hooli",
+            "TECHNOLOGY",
+            "ACTIVE",
+            Some(60),
+            20000,
+            "Support",
+            "EMEA",
+            "hooli.xyz",
+        ),
+        (
+            "Percent%Co",
+            "CONSULTING",
+            "SIGNED",
+            Some(10),
+            5,
+            "Support",
+            "NA",
+            "pct.com",
+        ),
+    ];
+    for (name, partner_type, stage, fit, employees, service_tag, region, domain) in rows {
+        created(
+            &app,
+            &owner,
+            json!({
+                "name": name, "type": partner_type, "stage": stage, "fitScore": fit, "employees": employees,
+                "tags": [{ "category": "SERVICES", "value": service_tag }], "regions": [region], "domain": domain,
+            }),
+        )
+        .await;
+    }
+    let list = "query($filter: PartnerFilterInput, $order: [PartnerOrder!], $first: Int, $after: String, $last: Int, $before: String) { partners(filter: $filter, orderBy: $order, first: $first, after: $after, last: $last, before: $before) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor startCursor } edges { node { name fitScore } } } }";
+    let names = |body: &Value| -> Vec<String> {
+        body["data"]["partners"]["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .filter_map(|e| e["node"]["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let query = |variables: Value| app.query_as(&owner.access_token, list, variables);
+
+    let by_name = query(json!({})).await;
+    assert_eq!(
+        names(&by_name),
+        ["Globex", "Hooli", "Initech", "Percent%Co", "Umbrella"],
+        "name ascending by default"
+    );
+    for (filter, expected) in [
+        (
+            json!({ "types": ["RESELLER", "REFERRAL"] }),
+            vec!["Globex", "Initech", "Umbrella"],
+        ),
+        (
+            json!({ "types": ["RESELLER", "REFERRAL"], "stages": ["ACTIVE"] }),
+            vec!["Globex", "Initech"],
+        ),
+        (
+            json!({ "tags": [{ "category": "SERVICES", "values": ["Migration"] }] }),
+            vec!["Globex", "Umbrella"],
+        ),
+        (
+            json!({ "regions": ["EMEA", "NA"] }),
+            vec!["Globex", "Hooli", "Initech", "Percent%Co"],
+        ),
+        (json!({ "search": "GLOB" }), vec!["Globex"]),
+        (json!({ "search": ".xyz" }), vec!["Hooli"]),
+        (json!({ "search": "%" }), vec!["Percent%Co"]),
+        (
+            json!({ "fitScore": { "gte": 50 } }),
+            vec!["Globex", "Hooli"],
+        ),
+        (
+            json!({ "fitScore": { "between": [10, 40] } }),
+            vec!["Initech", "Percent%Co"],
+        ),
+        (
+            json!({ "employees": { "lte": 500 }, "stages": ["ACTIVE", "SIGNED"] }),
+            vec!["Globex", "Initech", "Percent%Co"],
+        ),
+    ] {
+        let body = query(json!({ "filter": filter })).await;
+        assert_eq!(names(&body), expected, "{filter}");
+        assert_eq!(
+            body["data"]["partners"]["totalCount"],
+            expected.len(),
+            "{filter}"
+        );
+    }
+
+    let by_fit = query(json!({ "order": [{ "field": "FIT_SCORE", "direction": "DESC" }] })).await;
+    assert_eq!(
+        names(&by_fit),
+        ["Globex", "Hooli", "Initech", "Percent%Co", "Umbrella"],
+        "unscored last descending"
+    );
+    let by_stage = query(json!({ "order": [{ "field": "STAGE" }] })).await;
+    assert_eq!(
+        names(&by_stage)[0],
+        "Umbrella",
+        "prospect comes first in the lifecycle"
+    );
+
+    // Paging through a sort visits every partner once, in order, forwards and backwards.
+    let order = json!([{ "field": "FIT_SCORE", "direction": "DESC" }]);
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = query(json!({ "order": order, "first": 2, "after": after })).await;
+        seen.extend(names(&page));
+        if page["data"]["partners"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["data"]["partners"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, names(&by_fit));
+    let last_two = query(json!({ "order": order, "last": 2 })).await;
+    assert_eq!(names(&last_two), ["Percent%Co", "Umbrella"]);
+    let before = query(json!({ "order": order, "last": 2, "before": last_two["data"]["partners"]["pageInfo"]["startCursor"] })).await;
+    assert_eq!(names(&before), ["Hooli", "Initech"]);
+
+    // Bad filters and foreign cursors name the field.
+    let foreign = query(json!({ "order": [{ "field": "NAME" }], "first": 2, "after": by_fit["data"]["partners"]["pageInfo"]["endCursor"] })).await;
+    assert_eq!(field(&foreign), Some("after"), "{foreign}");
+    for (filter, expected) in [
+        (
+            json!({ "tags": [{ "category": "SERVICES", "values": ["Nope"] }] }),
+            "filter.tags[0].values",
+        ),
+        (
+            json!({ "fitScore": { "between": [1] } }),
+            "filter.fitScore.between",
+        ),
+        (
+            json!({ "employees": { "gte": 10, "lte": 1 } }),
+            "filter.employees",
+        ),
+    ] {
+        let body = query(json!({ "filter": filter })).await;
+        assert_eq!(
+            error_code(&body),
+            Some("BAD_USER_INPUT"),
+            "{filter}: {body}"
+        );
+        assert_eq!(field(&body), Some(expected), "{filter}: {body}");
+    }
+    let two_columns = query(json!({ "order": [{ "field": "NAME" }, { "field": "TYPE" }] })).await;
+    assert_eq!(field(&two_columns), Some("orderBy"));
+}
+
+on_both_backends!(the_partners_table_filters_and_sorts_with_stable_cursors);

@@ -2,16 +2,16 @@
 //! arguments and delegate to `crate::partners`.
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use partnergraph_domain::Role;
-use partnergraph_persistence::page::KeysetPage;
+use partnergraph_persistence::partner_list::{self, Seek, SortField, SortValue, sort_value};
 use partnergraph_persistence::partners::{self as stored, Relation};
 use partnergraph_persistence::users;
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::{PageConnection, PageRequest, complexity};
 use crate::graphql::node::{NodeKind, decode_uuid, encode_uuid};
 use crate::graphql::types::partner::Partner;
+use crate::graphql::types::partner_filter::*;
 use crate::graphql::types::partner_inputs::*;
 use crate::graphql::{Services, guard};
 use crate::partners;
@@ -36,26 +36,47 @@ impl PartnerQuery {
         ))
     }
 
-    /// Your organisation's partners, oldest first (partner-role viewers see only their own).
+    /// The partners table: stacked filters, one sort column (ties broken by ID), stable
+    /// keyset cursors and the filtered total. Partner-role viewers see only their own partner.
     #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "Relay arguments plus filter and order"
+    )]
     async fn partners(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which partners (all when omitted).")] filter: Option<PartnerFilterInput>,
+        #[graphql(desc = "Sort order; one column, by name ascending when omitted.")]
+        order_by: Option<Vec<PartnerOrder>>,
         #[graphql(desc = "Return the first n partners (at most the maximum page size).")]
         first: Option<i32>,
         #[graphql(desc = "Return partners after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n partners (at most the maximum page size).")]
         last: Option<i32>,
         #[graphql(desc = "Return partners before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Include archived partners (default false).")] include_archived: Option<
-            bool,
-        >,
     ) -> ApiResult<PageConnection<Partner>> {
-        const KIND: &str = "partners";
         let member = guard::member(ctx)?;
         let services = ctx.data_unchecked::<Services>();
-        let page = PageRequest::<(DateTime<Utc>, uuid::Uuid)>::parse(
-            KIND,
+        let order = match order_by.as_deref() {
+            None | Some([]) => PartnerOrder {
+                field: PartnerSortField::Name,
+                direction: SortDirection::Asc,
+            },
+            Some([one]) => one.clone(),
+            Some(_) => {
+                return Err(ApiError::bad_input(
+                    "orderBy",
+                    "sort by one column at a time",
+                ));
+            }
+        };
+        let field = SortField::from(order.field);
+        let descending = order.direction == SortDirection::Desc;
+        // A cursor is only valid for the ordering it was made for.
+        let kind = format!("partners:{:?}:{descending}", order.field);
+        let page = PageRequest::<(SortValue, uuid::Uuid)>::parse(
+            &kind,
             first,
             after,
             last,
@@ -69,27 +90,34 @@ impl PartnerQuery {
             };
             let total = i64::from(own.is_some());
             return Ok(page.into_connection(
-                KIND,
+                &kind,
                 own.into_iter().collect(),
                 total,
-                |p| (p.created_at, p.id),
+                |p| (sort_value(p, field), p.id),
                 Partner::from,
             ));
         }
-        let keyset = KeysetPage {
-            after: page.after,
-            before: page.before,
-            limit: page.fetch_limit(),
-            descending: page.backward,
-        };
+        let filter = filter.unwrap_or_default().parse()?;
         let mut conn = services.db.conn().await?;
-        let (rows, total) = stored::core_page(
-            &mut conn,
-            member.org_id,
-            &keyset,
-            include_archived.unwrap_or(false),
-        )
-        .await?;
+        for (i, (category, values)) in filter.tags.iter().enumerate() {
+            let known =
+                partner_list::known_tags(&mut conn, member.org_id, *category, values).await?;
+            if let Some(unknown) = values.iter().find(|v| !known.contains(v)) {
+                return Err(ApiError::bad_input(
+                    format!("filter.tags[{i}].values"),
+                    format!("no partner has the {} tag `{unknown}`", category.as_str()),
+                ));
+            }
+        }
+        let seek = Seek {
+            field,
+            descending,
+            after: page.after.clone(),
+            before: page.before.clone(),
+            backward: page.backward,
+            limit: page.fetch_limit(),
+        };
+        let (rows, total) = partner_list::list(&mut conn, member.org_id, &filter, &seek).await?;
         // Load exactly the relations the query asks for, for the whole page: one statement
         // per relation kind, whatever the page size.
         let node = ctx.look_ahead().field("edges").field("node");
@@ -128,10 +156,10 @@ impl PartnerQuery {
             None
         };
         Ok(page.into_connection(
-            KIND,
+            &kind,
             rows,
             total,
-            |p| (p.created_at, p.id),
+            |p| (sort_value(p, field), p.id),
             |p| {
                 let manager = managers
                     .as_ref()

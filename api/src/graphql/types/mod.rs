@@ -8,6 +8,7 @@ pub mod invitation;
 pub mod organization;
 pub mod partner;
 pub mod partner_enums;
+pub mod partner_filter;
 pub mod partner_inputs;
 pub mod partner_values;
 pub mod role;

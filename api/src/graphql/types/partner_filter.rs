@@ -1,0 +1,216 @@
+//! Inputs of the partners table: filters and sort order.
+
+use async_graphql::{Enum, ID, InputObject};
+use partnergraph_persistence::partner_list::{PartnerFilter, Range, SortField};
+
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::node::{NodeKind, decode_uuid};
+use crate::graphql::types::partner_enums::*;
+
+/// Most values in one filter list.
+const MAX_FILTER_VALUES: usize = 100;
+
+/// Partners having any of `values` in the tag `category`.
+#[derive(Debug, Clone, InputObject)]
+pub struct TagFilter {
+    /// The tag category.
+    pub category: TagCategoryValue,
+    /// Any of these tags (each must exist in your organisation).
+    pub values: Vec<String>,
+}
+
+/// An inclusive integer range: `gte`, `lte`, or `between: [min, max]`.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct IntRange {
+    /// At least.
+    pub gte: Option<i32>,
+    /// At most.
+    pub lte: Option<i32>,
+    /// Both ends at once: `[min, max]`.
+    pub between: Option<Vec<i32>>,
+}
+
+/// Stacked filters of the partners table: fields combine with AND, the values of one field's
+/// list with OR.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct PartnerFilterInput {
+    /// Any of these types.
+    pub types: Option<Vec<PartnerTypeValue>>,
+    /// Any of these subtypes.
+    pub subtypes: Option<Vec<String>>,
+    /// Any of these categories.
+    pub categories: Option<Vec<PartnerCategoryValue>>,
+    /// Any of these lifecycle stages.
+    pub stages: Option<Vec<PartnerStageValue>>,
+    /// Any of these statuses.
+    pub statuses: Option<Vec<PartnerStatusValue>>,
+    /// Tag filters (one per category; categories combine with AND).
+    pub tags: Option<Vec<TagFilter>>,
+    /// Any of these partner managers (user IDs).
+    pub partner_manager_ids: Option<Vec<ID>>,
+    /// Covering any of these regions.
+    pub regions: Option<Vec<String>>,
+    /// Any of these industries.
+    pub industries: Option<Vec<String>>,
+    /// Case-insensitive text in the name or domain.
+    pub search: Option<String>,
+    /// Fit score range (unscored partners do not match).
+    pub fit_score: Option<IntRange>,
+    /// Health score range (unscored partners do not match).
+    pub health_score: Option<IntRange>,
+    /// Headcount range.
+    pub employees: Option<IntRange>,
+    /// Include archived partners (default false).
+    pub include_archived: Option<bool>,
+}
+
+/// Columns the partners table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum PartnerSortField {
+    /// Name.
+    Name,
+    /// Partner type.
+    Type,
+    /// Lifecycle stage, in lifecycle order.
+    Stage,
+    /// Fit score (unscored partners first ascending, last descending).
+    FitScore,
+    /// Health score (unscored partners first ascending, last descending).
+    HealthScore,
+    /// Headcount (unknown first ascending).
+    Employees,
+    /// Creation time.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum SortDirection {
+    /// Smallest first.
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// How to sort the partners table (ties broken by ID, so pages are stable).
+#[derive(Debug, Clone, InputObject)]
+pub struct PartnerOrder {
+    /// The column.
+    pub field: PartnerSortField,
+    /// The direction.
+    #[graphql(default_with = "SortDirection::Asc")]
+    pub direction: SortDirection,
+}
+
+impl From<PartnerSortField> for SortField {
+    fn from(field: PartnerSortField) -> Self {
+        match field {
+            PartnerSortField::Name => SortField::Name,
+            PartnerSortField::Type => SortField::Type,
+            PartnerSortField::Stage => SortField::Stage,
+            PartnerSortField::FitScore => SortField::FitScore,
+            PartnerSortField::HealthScore => SortField::HealthScore,
+            PartnerSortField::Employees => SortField::Employees,
+            PartnerSortField::CreatedAt => SortField::CreatedAt,
+            PartnerSortField::UpdatedAt => SortField::UpdatedAt,
+        }
+    }
+}
+
+fn values<T: Clone>(list: &Option<Vec<T>>, field: &str) -> ApiResult<Vec<T>> {
+    let list = list.clone().unwrap_or_default();
+    if list.len() > MAX_FILTER_VALUES {
+        return Err(ApiError::bad_input(
+            field,
+            format!("at most {MAX_FILTER_VALUES} values"),
+        ));
+    }
+    Ok(list)
+}
+
+fn range(input: &Option<IntRange>, field: &str) -> ApiResult<Range> {
+    let Some(input) = input else {
+        return Ok(Range::default());
+    };
+    let (mut gte, mut lte) = (input.gte.map(i64::from), input.lte.map(i64::from));
+    if let Some(between) = &input.between {
+        let [min, max] = between.as_slice() else {
+            return Err(ApiError::bad_input(
+                format!("{field}.between"),
+                "between takes exactly two values: [min, max]",
+            ));
+        };
+        gte = Some(i64::from(*min));
+        lte = Some(i64::from(*max));
+    }
+    if let (Some(gte), Some(lte)) = (gte, lte)
+        && gte > lte
+    {
+        return Err(ApiError::bad_input(
+            field,
+            format!("the range is empty: {gte} > {lte}"),
+        ));
+    }
+    Ok(Range { gte, lte })
+}
+
+impl PartnerFilterInput {
+    /// Validates into the persistence filter; errors name the `filter.*` field.
+    pub fn parse(&self) -> ApiResult<PartnerFilter> {
+        let search = self
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if search.is_some_and(|s| s.chars().count() > 200) {
+            return Err(ApiError::bad_input(
+                "filter.search",
+                "search text must have at most 200 characters",
+            ));
+        }
+        let mut tags = Vec::new();
+        for (i, tag) in values(&self.tags, "filter.tags")?.into_iter().enumerate() {
+            let list = values(&Some(tag.values), &format!("filter.tags[{i}].values"))?;
+            if list.is_empty() {
+                return Err(ApiError::bad_input(
+                    format!("filter.tags[{i}].values"),
+                    "give at least one tag",
+                ));
+            }
+            tags.push((tag.category.into(), list));
+        }
+        Ok(PartnerFilter {
+            types: values(&self.types, "filter.types")?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            subtypes: values(&self.subtypes, "filter.subtypes")?,
+            categories: values(&self.categories, "filter.categories")?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            stages: values(&self.stages, "filter.stages")?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            statuses: values(&self.statuses, "filter.statuses")?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            tags,
+            partner_managers: values(&self.partner_manager_ids, "filter.partnerManagerIds")?
+                .iter()
+                .map(|id| decode_uuid(id, NodeKind::User, "filter.partnerManagerIds"))
+                .collect::<ApiResult<_>>()?,
+            regions: values(&self.regions, "filter.regions")?,
+            industries: values(&self.industries, "filter.industries")?,
+            search: search.map(str::to_owned),
+            fit_score: range(&self.fit_score, "filter.fitScore")?,
+            health_score: range(&self.health_score, "filter.healthScore")?,
+            employees: range(&self.employees, "filter.employees")?,
+            include_archived: self.include_archived.unwrap_or(false),
+        })
+    }
+}
