@@ -5,7 +5,7 @@ use std::io::Write;
 use partnergraph_persistence::migrations::{self, Action};
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{BenchTarget, Cli, Command, ExportSchemaArgs, ServeArgs};
+use crate::config::{BenchTarget, Cli, Command, ExportSchemaArgs, SeedDemoArgs, ServeArgs};
 use crate::server::Server;
 use crate::startup::StartupError;
 
@@ -43,7 +43,13 @@ pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupErr
         Command::ExportSchema(args) => export_schema(&args),
         Command::Bench(args) => match args.target {
             BenchTarget::SignIn { iterations } => bench_sign_in(&cli.settings, iterations).await,
+            BenchTarget::PartnersPage {
+                partners,
+                iterations,
+                use_database_url,
+            } => bench_partners_page(&cli.settings, partners, iterations, use_database_url).await,
         },
+        Command::SeedDemo(args) => seed_demo(&cli.settings, &args).await,
     }
 }
 
@@ -150,4 +156,185 @@ fn export_schema(args: &ExportSchemaArgs) -> Result<(), StartupError> {
     } else {
         std::fs::write(&args.output, sdl).map_err(write_error)
     }
+}
+
+fn print(text: &str) -> Result<(), StartupError> {
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|source| StartupError::Write {
+            path: "stdout".into(),
+            source,
+        })
+}
+
+/// Migrates, connects and returns the database and a password hasher of `settings`.
+async fn open(
+    settings: &crate::Settings,
+) -> Result<
+    (
+        partnergraph_persistence::Database,
+        crate::auth::passwords::PasswordHasher,
+    ),
+    StartupError,
+> {
+    let config = settings.db_config()?;
+    migrations::run(&config.url, Action::ApplyPending).await?;
+    let db = partnergraph_persistence::Database::connect(config).await?;
+    let hasher = crate::auth::passwords::PasswordHasher::new(
+        settings.argon2_memory_kib,
+        settings.argon2_iterations,
+    )
+    .map_err(StartupError::Config)?;
+    Ok((db, hasher))
+}
+
+async fn seed_demo(settings: &crate::Settings, args: &SeedDemoArgs) -> Result<(), StartupError> {
+    let password = partnergraph_domain::Password::parse(&args.password)
+        .map_err(|e| StartupError::Config(format!("--password: {e}")))?;
+    let domain = partnergraph_domain::CompanyDomain::parse(&args.domain)
+        .map_err(|e| StartupError::Config(format!("--domain: {e}")))?;
+    let (db, hasher) = open(settings).await?;
+    let hash = hasher
+        .hash(&password)
+        .await
+        .map_err(|_| StartupError::Config("password hashing failed".into()))?;
+    let started = std::time::Instant::now();
+    let concurrency = if db.backend() == partnergraph_persistence::Backend::Postgres {
+        4
+    } else {
+        1
+    };
+    crate::seed::seed(
+        &db,
+        domain.as_str(),
+        hash,
+        args.partners,
+        args.seed,
+        concurrency,
+    )
+    .await?;
+    print(&format!(
+        "seeded {} partners into {} in {:.1} s; sign in as owner@{} with the demo password\n",
+        args.partners,
+        domain.as_str(),
+        started.elapsed().as_secs_f64(),
+        domain.as_str()
+    ))
+}
+
+/// Seeds a fresh organisation, then times partners-table requests through the schema.
+async fn bench_partners_page(
+    settings: &crate::Settings,
+    count: u64,
+    iterations: usize,
+    use_database_url: bool,
+) -> Result<(), StartupError> {
+    use async_graphql::{Request, Variables};
+    let mut settings = settings.clone();
+    settings.argon2_memory_kib = 1024;
+    settings.argon2_iterations = 1;
+    let dir = std::env::temp_dir().join(format!(
+        "partnergraph-bench-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    if !use_database_url {
+        std::fs::create_dir_all(&dir).map_err(|source| StartupError::Write {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        settings.database_url = format!("sqlite://{}", dir.join("bench.db").display());
+    }
+    settings.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    settings.port = None;
+    let server = Server::build(&settings, &ServeArgs::default()).await?;
+    let db = server.database().clone();
+    let domain = format!("bench-{}.example", uuid::Uuid::new_v4().simple());
+    let hasher =
+        crate::auth::passwords::PasswordHasher::new(1024, 1).map_err(StartupError::Config)?;
+    let hash = hasher
+        .hash(
+            &partnergraph_domain::Password::parse("benchmark password")
+                .map_err(|e| StartupError::Config(e.to_string()))?,
+        )
+        .await
+        .map_err(|_| StartupError::Config("password hashing failed".into()))?;
+    let started = std::time::Instant::now();
+    let concurrency = if db.backend() == partnergraph_persistence::Backend::Postgres {
+        4
+    } else {
+        1
+    };
+    let seeded = crate::seed::seed(&db, &domain, hash, count, 42, concurrency).await?;
+    let seeding = started.elapsed();
+    let member = crate::auth::Member {
+        org_id: seeded.org_id,
+        role: partnergraph_domain::Role::Owner,
+        actor: crate::auth::Actor::User {
+            id: seeded.owner_id,
+            session_id: uuid::Uuid::nil(),
+        },
+        partner_id: None,
+    };
+    let schema = server.schema().clone();
+    let fields = "totalCount edges { node { id name type stage fitScore healthScore regions tags { category value } partnerManager { name } } }";
+    let shapes = [
+        (
+            "first 50 by name",
+            format!("{{ partners(first: 50) {{ {fields} }} }}"),
+        ),
+        (
+            "first 50 by fit desc",
+            format!(
+                "{{ partners(first: 50, orderBy: [{{ field: FIT_SCORE, direction: DESC }}]) {{ {fields} }} }}"
+            ),
+        ),
+        (
+            "filtered (types, stages, region, fit)",
+            format!(
+                "{{ partners(first: 50, filter: {{ types: [RESELLER, TECHNOLOGY], stages: [ACTIVE, SCALING, ACTIVATED], regions: [\"EMEA\"], fitScore: {{ gte: 60 }} }}) {{ {fields} }} }}"
+            ),
+        ),
+    ];
+    let mut report = format!(
+        "partners page over {count} partners on {:?} (seeded in {:.1} s), {iterations} requests each:\n",
+        db.backend(),
+        seeding.as_secs_f64()
+    );
+    for (label, query) in shapes {
+        let mut timings = Vec::with_capacity(iterations.max(1));
+        let mut statements = 0;
+        for _ in 0..iterations.max(1) {
+            let before = db.statements_executed();
+            let started = std::time::Instant::now();
+            let response = schema
+                .execute(
+                    Request::new(query.clone())
+                        .variables(Variables::default())
+                        .data(crate::auth::Viewer::Member(member.clone())),
+                )
+                .await;
+            timings.push(started.elapsed());
+            statements = db.statements_executed() - before;
+            if !response.errors.is_empty() {
+                return Err(StartupError::Config(format!(
+                    "benchmark query failed: {:?}",
+                    response.errors
+                )));
+            }
+        }
+        timings.sort();
+        let at = |q: f64| {
+            timings[((timings.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0
+        };
+        report.push_str(&format!(
+            "  {label:<38} p50 {:>7.1} ms  p95 {:>7.1} ms  statements/request {statements}\n",
+            at(0.5),
+            at(0.95)
+        ));
+    }
+    db.close();
+    if !use_database_url {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    print(&report)
 }

@@ -36,8 +36,32 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Write the GraphQL schema (SDL) to a file.
     ExportSchema(ExportSchemaArgs),
-    /// Measure performance figures on a throw-away embedded database.
+    /// Measure performance figures (on a throw-away embedded database unless told otherwise).
     Bench(BenchArgs),
+    /// Create a demo organisation with realistic partners (deterministic for a given --seed).
+    SeedDemo(SeedDemoArgs),
+}
+
+/// `seed-demo` options.
+#[derive(Debug, Clone, Args)]
+pub struct SeedDemoArgs {
+    /// Partners to create.
+    #[arg(long, default_value_t = 1_000)]
+    pub partners: u64,
+    /// Random seed: the same seed creates the same partners.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Domain of the demo organisation (must not exist yet); its owner is owner@<domain>.
+    #[arg(long, default_value = "demo.example")]
+    pub domain: String,
+    /// Password of the demo owner.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_DEMO_PASSWORD",
+        default_value = "demo-password-123",
+        hide_env_values = true
+    )]
+    pub password: String,
 }
 
 /// `bench` options.
@@ -57,6 +81,19 @@ pub enum BenchTarget {
         /// Sign-ins to time.
         #[arg(long, default_value_t = 30)]
         iterations: usize,
+    },
+    /// Partners-table latency and SQL statements per request over a seeded organisation.
+    PartnersPage {
+        /// Partners to seed first.
+        #[arg(long, default_value_t = 100_000)]
+        partners: u64,
+        /// Requests to time per query shape.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+        /// Run on DATABASE_URL (e.g. PostgreSQL) in a fresh organisation instead of a
+        /// temporary SQLite file.
+        #[arg(long)]
+        use_database_url: bool,
     },
 }
 
@@ -467,7 +504,7 @@ pub fn help_text() -> String {
     use clap::CommandFactory;
     let mut command = Cli::command();
     let mut text = command.render_long_help().to_string();
-    for sub in ["serve", "migrate", "export-schema", "bench"] {
+    for sub in ["serve", "migrate", "export-schema", "bench", "seed-demo"] {
         if let Some(subcommand) = command.find_subcommand_mut(sub) {
             text.push_str(&format!("\n\n## partnergraph {sub} --help\n\n"));
             text.push_str(&subcommand.render_long_help().to_string());

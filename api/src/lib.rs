@@ -10,6 +10,7 @@ pub mod http;
 pub mod identity;
 pub mod metrics;
 pub mod partners;
+pub mod seed;
 pub mod server;
 pub mod startup;
 pub mod telemetry;

@@ -678,3 +678,70 @@ async fn the_partners_table_filters_and_sorts_with_stable_cursors(backend: Backe
 }
 
 on_both_backends!(the_partners_table_filters_and_sorts_with_stable_cursors);
+
+async fn seed_demo_creates_a_usable_demo_organisation(backend: Backend) {
+    use clap::Parser;
+    let database = partnergraph_tests::TestDatabase::create(backend).await;
+    let url = database.url();
+    let cli = partnergraph_api::Cli::try_parse_from([
+        "partnergraph",
+        "seed-demo",
+        "--partners",
+        "25",
+        "--seed",
+        "7",
+        "--database-url",
+        url.as_str(),
+        "--argon2-memory-kib",
+        "1024",
+        "--argon2-iterations",
+        "1",
+    ])
+    .expect("valid");
+    partnergraph_api::cli::run(cli, Default::default())
+        .await
+        .expect("seeded");
+    let app = TestApp::spawn_on(database, |_| {}).await;
+    let signed_in = app
+        .query_with(
+            "mutation { signIn(input: { email: \"owner@demo.example\", password: \"demo-password-123\" }) { accessToken } }",
+            json!({}),
+        )
+        .await;
+    let token = signed_in["data"]["signIn"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{signed_in}"));
+    let listed = app
+        .query_as(
+            token,
+            "{ partners(first: 5) { totalCount edges { node { name regions tags { value } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(listed["data"]["partners"]["totalCount"], 25, "{listed}");
+    assert!(
+        listed["data"]["partners"]["edges"][0]["node"]["regions"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+}
+
+on_both_backends!(seed_demo_creates_a_usable_demo_organisation);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_partners_page_benchmark_runs() {
+    use clap::Parser;
+    let cli = partnergraph_api::Cli::try_parse_from([
+        "partnergraph",
+        "bench",
+        "partners-page",
+        "--partners",
+        "30",
+        "--iterations",
+        "2",
+    ])
+    .expect("valid");
+    partnergraph_api::cli::run(cli, Default::default())
+        .await
+        .expect("benchmark ran");
+}

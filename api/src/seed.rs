@@ -1,0 +1,329 @@
+//! `partnergraph seed-demo`: a demo organisation with realistic, deterministic partners (same
+//! `--seed`, same data) for demos and benchmarks.
+
+use std::collections::BTreeSet;
+
+use partnergraph_domain::partners::{
+    PartnerCategory, PartnerStage, PartnerStatus, PartnerType, QuarterlyWeights, Score, TagCategory,
+};
+use partnergraph_domain::{Currency, Money, Role};
+use partnergraph_persistence::audit::{self, AuditEntry};
+use partnergraph_persistence::organizations::{self, Organization};
+use partnergraph_persistence::partners::{self, Insights, JointPlan, Partner};
+use partnergraph_persistence::types::now;
+use partnergraph_persistence::users::{NewUser, User};
+use partnergraph_persistence::{Database, DbError};
+use uuid::Uuid;
+
+/// A small deterministic generator (splitmix64): reproducible without a dependency.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// Seeded generator.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    /// Next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// One of `items`, by weight.
+    pub fn weighted<'a, T>(&mut self, items: &'a [(T, u64)]) -> &'a T {
+        let total: u64 = items.iter().map(|(_, w)| w).sum();
+        let mut pick = self.below(total);
+        for (item, weight) in items {
+            if pick < *weight {
+                return item;
+            }
+            pick -= weight;
+        }
+        &items[0].0
+    }
+
+    /// Uniform choice.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const TYPES: &[(PartnerType, u64)] = &[
+    (PartnerType::Reseller, 25),
+    (PartnerType::Referral, 20),
+    (PartnerType::Technology, 20),
+    (PartnerType::Consulting, 15),
+    (PartnerType::Services, 10),
+    (PartnerType::Channel, 5),
+    (PartnerType::Strategic, 5),
+];
+const STAGES: &[(PartnerStage, u64)] = &[
+    (PartnerStage::Prospect, 30),
+    (PartnerStage::Qualified, 12),
+    (PartnerStage::LegalNegotiation, 6),
+    (PartnerStage::Signed, 8),
+    (PartnerStage::Onboarding, 10),
+    (PartnerStage::Enabled, 8),
+    (PartnerStage::Activated, 8),
+    (PartnerStage::Active, 10),
+    (PartnerStage::Scaling, 5),
+    (PartnerStage::Rejected, 3),
+];
+const STATUSES: &[(PartnerStatus, u64)] = &[
+    (PartnerStatus::Active, 70),
+    (PartnerStatus::Pending, 20),
+    (PartnerStatus::Inactive, 10),
+];
+const INDUSTRIES: &[&str] = &[
+    "Software",
+    "Financial Services",
+    "Healthcare",
+    "Manufacturing",
+    "Retail",
+    "Telecommunications",
+    "Education",
+    "Public Sector",
+    "Energy",
+    "Logistics",
+    "Media",
+    "Insurance",
+    "Automotive",
+    "Hospitality",
+    "Professional Services",
+];
+const REGIONS: &[&str] = &["NA", "EMEA", "APAC", "LATAM"];
+const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "pt", "ja", "zh", "nl", "it"];
+const SERVICES: &[&str] = &[
+    "Implementation",
+    "Migration",
+    "Managed Services",
+    "Training",
+    "Support",
+    "Advisory",
+];
+const PRODUCTS: &[&str] = &[
+    "Analytics",
+    "CRM",
+    "ERP",
+    "Security",
+    "Data Platform",
+    "Integrations",
+];
+const WORDS: &[&str] = &[
+    "Apex", "Blue", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Iris", "Juniper",
+    "Keystone", "Lumen", "Meridian", "Nimbus", "Orbit", "Pioneer", "Quartz", "Summit", "Tidal",
+    "Vertex",
+];
+const SUFFIXES: &[&str] = &[
+    "Labs",
+    "Partners",
+    "Consulting",
+    "Systems",
+    "Group",
+    "Digital",
+    "Solutions",
+];
+
+/// The `index`-th demo partner of an organisation.
+pub fn partner(rng: &mut Rng, org_id: Uuid, manager: Uuid, index: u64) -> Partner {
+    let name = format!(
+        "{} {} {} {index}",
+        rng.pick(WORDS),
+        rng.pick(WORDS),
+        rng.pick(SUFFIXES)
+    );
+    let domain = format!(
+        "{}-{index}.example",
+        name.split(' ').next().unwrap_or("partner").to_lowercase()
+    );
+    let pick_many = |rng: &mut Rng, from: &[&str], max: u64| -> Vec<String> {
+        let count = 1 + rng.below(max);
+        let mut chosen = BTreeSet::new();
+        for _ in 0..count {
+            chosen.insert((*rng.pick(from)).to_owned());
+        }
+        chosen.into_iter().collect()
+    };
+    let regions = pick_many(rng, REGIONS, 3);
+    let services = pick_many(rng, SERVICES, 3);
+    let products = pick_many(rng, PRODUCTS, 2);
+    let scored = rng.below(10) < 7;
+    let score = |rng: &mut Rng| Score::parse(i64::try_from(20 + rng.below(81)).unwrap_or(50)).ok();
+    let mut tags = BTreeSet::new();
+    tags.insert((TagCategory::Regions, regions[0].clone()));
+    tags.insert((TagCategory::Services, services[0].clone()));
+    tags.insert((TagCategory::Products, products[0].clone()));
+    let employees = i64::try_from(5 + rng.below(50) * rng.below(200)).unwrap_or(10);
+    // Targets of $50,000 to $2,000,000, in cents.
+    let target = 5_000_000 * i64::try_from(1 + rng.below(40)).unwrap_or(1);
+    let created_at = now();
+    Partner {
+        org_id,
+        id: Uuid::now_v7(),
+        external_id: Some(format!("demo-{index}")),
+        name,
+        domain: Some(domain),
+        logo_url: None,
+        industry: Some((*rng.pick(INDUSTRIES)).to_owned()),
+        description: Some("Demo partner generated by partnergraph seed-demo.".to_owned()),
+        employees: Some(employees),
+        // $150,000 of revenue per employee, in cents.
+        company_revenue: Some(Money::new(employees * 15_000_000, Currency::USD)),
+        regions,
+        languages: pick_many(rng, LANGUAGES, 2),
+        services,
+        products,
+        partner_type: *rng.weighted(TYPES),
+        subtype: None,
+        category: Some(*rng.pick(&[
+            PartnerCategory::Solution,
+            PartnerCategory::Technology,
+            PartnerCategory::Sales,
+        ])),
+        tier_id: None,
+        tier_source: None,
+        tier_evaluated_at: None,
+        tags,
+        status: *rng.weighted(STATUSES),
+        stage: *rng.weighted(STAGES),
+        partner_manager_id: (rng.below(10) < 8).then_some(manager),
+        primary_contact_id: None,
+        key_stakeholders: Vec::new(),
+        joint_value_proposition: None,
+        executive_summary: None,
+        insights: Insights {
+            fit_score: if scored { score(rng) } else { None },
+            health_score: if scored { score(rng) } else { None },
+            ..Insights::default()
+        },
+        joint_plan: JointPlan {
+            annual_revenue_target: Some(Money::new(target, Currency::USD)),
+            currency: Currency::USD,
+            quarterly_weights: QuarterlyWeights::parse(20, 25, 25, 30).ok(),
+            items: Vec::new(),
+        },
+        overridden_fields: BTreeSet::new(),
+        version: 1,
+        archived_at: None,
+        created_at,
+        updated_at: created_at,
+    }
+}
+
+/// What was seeded.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    /// The demo organisation.
+    pub org_id: Uuid,
+    /// Its owner (and every partner's manager).
+    pub owner_id: Uuid,
+}
+
+/// Creates the demo organisation `domain` with an owner (password hash given) and `count`
+/// partners, `concurrency` at a time.
+pub async fn seed(
+    db: &Database,
+    domain: &str,
+    password_hash: String,
+    count: u64,
+    seed: u64,
+    concurrency: usize,
+) -> Result<Seeded, DbError> {
+    let org = Organization {
+        id: Uuid::now_v7(),
+        domain: domain.to_owned(),
+        display_name: domain.to_owned(),
+        created_at: now(),
+    };
+    let owner = NewUser {
+        user: User {
+            org_id: org.id,
+            id: Uuid::now_v7(),
+            email: format!("owner@{domain}"),
+            name: "Demo Owner".to_owned(),
+            role: Role::Owner,
+            partner_id: None,
+            created_at: now(),
+        },
+        password_hash,
+    };
+    let mut conn = db.conn().await?;
+    organizations::create_with_owner(&mut conn, &org, &owner).await?;
+    drop(conn);
+    let (org_id, owner_id) = (org.id, owner.user.id);
+    let workers = concurrency.max(1) as u64;
+    let mut tasks = Vec::new();
+    for worker in 0..workers {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut conn = db.conn().await?;
+            let mut index = worker;
+            while index < count {
+                let mut rng = Rng::new(seed ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
+                let partner = partner(&mut rng, org_id, owner_id, index);
+                let entry = AuditEntry {
+                    org_id,
+                    id: Uuid::now_v7(),
+                    subject_kind: "partner",
+                    subject_id: partner.id,
+                    action: "create",
+                    actor: audit::Actor::System,
+                    changes: serde_json::json!({ "seed": { "after": index } }),
+                    created_at: now(),
+                };
+                partners::create(&mut conn, &partner, &entry).await?;
+                index += workers;
+            }
+            Ok::<_, DbError>(())
+        }));
+    }
+    for task in tasks {
+        task.await
+            .map_err(|e| DbError::Migration(e.to_string()))??;
+    }
+    Ok(Seeded { org_id, owner_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_partners() {
+        let (org, manager) = (Uuid::nil(), Uuid::nil());
+        let a = partner(&mut Rng::new(7), org, manager, 3);
+        let b = partner(&mut Rng::new(7), org, manager, 3);
+        assert_eq!(
+            (a.name, a.partner_type, a.stage, a.regions),
+            (b.name, b.partner_type, b.stage, b.regions)
+        );
+        let c = partner(&mut Rng::new(8), org, manager, 3);
+        assert_ne!(
+            (c.name.clone(), c.regions.clone(), c.stage),
+            (
+                partner(&mut Rng::new(7), org, manager, 3).name,
+                Vec::new(),
+                PartnerStage::Rejected
+            )
+        );
+    }
+
+    #[test]
+    fn weights_shape_the_distribution() {
+        let mut rng = Rng::new(1);
+        let resellers = (0..10_000)
+            .filter(|_| *rng.weighted(TYPES) == PartnerType::Reseller)
+            .count();
+        assert!((2_000..3_000).contains(&resellers), "{resellers}");
+    }
+}
