@@ -291,6 +291,8 @@ pub async fn seed(
         task.await
             .map_err(|e| DbError::Migration(e.to_string()))??;
     }
+    // Plan later queries for the data as loaded, not for an empty table.
+    db.analyze().await?;
     Ok(Seeded { org_id, owner_id })
 }
 

@@ -365,6 +365,14 @@ impl Database {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (`analyze` means the same on both backends); run
+    /// after bulk loads so that queries are planned for the data as it is.
+    pub async fn analyze(&self) -> Result<(), DbError> {
+        let mut conn = self.conn().await?;
+        run!(&mut conn, |c| c.batch_execute("analyze").await)?;
+        Ok(())
+    }
+
     /// SQL statements started on this pool's connections so far.
     pub fn statements_executed(&self) -> u64 {
         std::sync::atomic::AtomicU64::load(&self.statements.0, std::sync::atomic::Ordering::Relaxed)

@@ -1003,7 +1003,8 @@ async fn write(
         .collect();
     let created_at = DbTimestamp(p.created_at);
     let insert_entry = audit::insert_statement(entry);
-    run!(conn, |c| c
+    run!(conn, |c| {
+        c
         .transaction(async |c| {
             match expected_version {
                 None => {
@@ -1073,48 +1074,22 @@ async fn write(
                     .set(plan)
                     .execute(c)
                     .await?;
-                    diesel::delete(
-                        partner_list_values::table
-                            .filter(partner_list_values::org_id.eq(org))
-                            .filter(partner_list_values::partner_id.eq(pid)),
-                    )
-                    .execute(c)
-                    .await?;
-                    diesel::delete(
-                        partner_tags::table
-                            .filter(partner_tags::org_id.eq(org))
-                            .filter(partner_tags::partner_id.eq(pid)),
-                    )
-                    .execute(c)
-                    .await?;
-                    diesel::delete(
-                        partner_stakeholders::table
-                            .filter(partner_stakeholders::org_id.eq(org))
-                            .filter(partner_stakeholders::partner_id.eq(pid)),
-                    )
-                    .execute(c)
-                    .await?;
-                    diesel::delete(
-                        partner_strengths::table
-                            .filter(partner_strengths::org_id.eq(org))
-                            .filter(partner_strengths::partner_id.eq(pid)),
-                    )
-                    .execute(c)
-                    .await?;
-                    diesel::delete(
-                        joint_plan_items::table
-                            .filter(joint_plan_items::org_id.eq(org))
-                            .filter(joint_plan_items::partner_id.eq(pid)),
-                    )
-                    .execute(c)
-                    .await?;
-                    diesel::delete(
-                        partner_overrides::table
-                            .filter(partner_overrides::org_id.eq(org))
-                            .filter(partner_overrides::partner_id.eq(pid)),
-                    )
-                    .execute(c)
-                    .await?;
+                    // The lists are replaced whole: clear them, then insert below.
+                    macro_rules! clear {
+                        ($($table:ident),+) => {$(
+                            diesel::delete($table::table.filter($table::org_id.eq(org)).filter($table::partner_id.eq(pid)))
+                                .execute(c)
+                                .await?;
+                        )+};
+                    }
+                    clear!(
+                        partner_list_values,
+                        partner_tags,
+                        partner_stakeholders,
+                        partner_strengths,
+                        joint_plan_items,
+                        partner_overrides
+                    );
                 }
             }
             // Row by row: SQLite through diesel-async cannot take multi-row inserts.
@@ -1157,7 +1132,8 @@ async fn write(
             insert_entry.execute(c).await?;
             Ok(())
         })
-        .await)
+        .await
+    })
 }
 
 /// Whether another partner of the organisation already has `domain`.

@@ -66,6 +66,15 @@ async fn initialised(app: &TestApp, protocol: &str) -> Socket {
     socket
 }
 
+/// The first GraphQL error of an `error` message or of a `next` payload.
+fn first_error(message: &Value) -> &Value {
+    if message["type"] == "error" {
+        &message["payload"][0]
+    } else {
+        &message["payload"]["errors"][0]
+    }
+}
+
 const TICKS: &str = "subscription { ticks(count: 3, intervalMs: 10) { sequence at } }";
 
 async fn subscriptions_stream_over_graphql_transport_ws(backend: Backend) {
@@ -113,11 +122,7 @@ async fn invalid_subscription_arguments_are_bad_user_input(backend: Backend) {
     )
     .await;
     let message = next_json(&mut socket).await;
-    let error = if message["type"] == "error" {
-        &message["payload"][0]
-    } else {
-        &message["payload"]["errors"][0]
-    };
+    let error = first_error(&message);
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{message}");
     assert_eq!(error["extensions"]["field"], "count");
 }
@@ -186,11 +191,7 @@ async fn subscriptions_need_authentication(backend: Backend) {
     )
     .await;
     let message = next_json(&mut socket).await;
-    let error = if message["type"] == "error" {
-        &message["payload"][0]
-    } else {
-        &message["payload"]["errors"][0]
-    };
+    let error = first_error(&message);
     assert_eq!(error["extensions"]["code"], "UNAUTHENTICATED", "{message}");
 }
 
