@@ -1093,42 +1093,21 @@ async fn write(
                 }
             }
             // Row by row: SQLite through diesel-async cannot take multi-row inserts.
-            for row in &lists {
-                diesel::insert_into(partner_list_values::table)
-                    .values(row.clone())
-                    .execute(c)
-                    .await?;
+            macro_rules! insert_rows {
+                ($($rows:ident => $table:ident),+) => {$(
+                    for row in &$rows {
+                        diesel::insert_into($table::table).values(row.clone()).execute(c).await?;
+                    }
+                )+};
             }
-            for row in &tags {
-                diesel::insert_into(partner_tags::table)
-                    .values(row.clone())
-                    .execute(c)
-                    .await?;
-            }
-            for row in &stakeholders {
-                diesel::insert_into(partner_stakeholders::table)
-                    .values(row.clone())
-                    .execute(c)
-                    .await?;
-            }
-            for row in &strengths {
-                diesel::insert_into(partner_strengths::table)
-                    .values(row.clone())
-                    .execute(c)
-                    .await?;
-            }
-            for row in &items {
-                diesel::insert_into(joint_plan_items::table)
-                    .values(row.clone())
-                    .execute(c)
-                    .await?;
-            }
-            for row in &overrides {
-                diesel::insert_into(partner_overrides::table)
-                    .values(*row)
-                    .execute(c)
-                    .await?;
-            }
+            insert_rows!(
+                lists => partner_list_values,
+                tags => partner_tags,
+                stakeholders => partner_stakeholders,
+                strengths => partner_strengths,
+                items => joint_plan_items,
+                overrides => partner_overrides
+            );
             insert_entry.execute(c).await?;
             Ok(())
         })

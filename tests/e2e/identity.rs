@@ -1,6 +1,6 @@
 //! Identity over GraphQL: sign-up, sessions, invitations, roles, API keys, credentials.
 
-use partnergraph_tests::{Backend, PASSWORD, Session, TestApp, error_code, on_both_backends};
+use partnergraph_tests::{Backend, PASSWORD, TestApp, error_code, on_both_backends};
 use serde_json::{Value, json};
 
 const VIEWER: &str =
@@ -16,28 +16,6 @@ const CREATE_KEY: &str = "mutation($input: CreateApiKeyInput!) { createApiKey(in
 
 fn field(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["field"].as_str()
-}
-
-/// Invites `email` with `role` as `inviter` and accepts; returns the new member's session.
-async fn invite_and_accept(app: &TestApp, inviter: &Session, email: &str, role: &str) -> Session {
-    let invited = app
-        .query_as(
-            &inviter.access_token,
-            INVITE,
-            json!({ "input": { "email": email, "role": role } }),
-        )
-        .await;
-    let token = invited["data"]["inviteMember"]["invitation"]["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("invite failed: {invited}"));
-    let accepted = app
-        .query_with(
-            ACCEPT,
-            json!({ "input": { "token": token, "password": PASSWORD, "name": "Invitee" } }),
-        )
-        .await;
-    Session::from_auth_payload(&accepted["data"]["acceptInvitation"])
-        .unwrap_or_else(|| panic!("accept failed: {accepted}"))
 }
 
 async fn sign_up_creates_the_organisation_with_its_first_user_as_owner(backend: Backend) {
@@ -461,7 +439,7 @@ async fn expired_invitations_are_refused(backend: Backend) {
 async fn role_changes_apply_at_once_and_the_last_owner_stays(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.signed_up("ana@acme.io").await;
-    let bob = invite_and_accept(&app, &owner, "bob@acme.io", "MEMBER").await;
+    let bob = app.invited(&owner, "bob@acme.io", "MEMBER").await;
     let promoted = app
         .query_as(
             &owner.access_token,
@@ -528,7 +506,7 @@ async fn role_changes_apply_at_once_and_the_last_owner_stays(backend: Backend) {
 async fn removed_members_lose_access_at_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.signed_up("ana@acme.io").await;
-    let bob = invite_and_accept(&app, &owner, "bob@acme.io", "VIEWER").await;
+    let bob = app.invited(&owner, "bob@acme.io", "VIEWER").await;
     let removed = app
         .query_as(
             &owner.access_token,
@@ -557,8 +535,8 @@ async fn removed_members_lose_access_at_once(backend: Backend) {
 async fn members_are_listed_as_a_connection(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.signed_up("ana@acme.io").await;
-    invite_and_accept(&app, &owner, "bob@acme.io", "MEMBER").await;
-    invite_and_accept(&app, &owner, "carl@acme.io", "VIEWER").await;
+    app.invited(&owner, "bob@acme.io", "MEMBER").await;
+    app.invited(&owner, "carl@acme.io", "VIEWER").await;
     let query = "query($after: String) { members(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { email role joinedAt } } } }";
     let first = app.query_as(&owner.access_token, query, json!({})).await;
     let page = &first["data"]["members"];
@@ -588,7 +566,7 @@ async fn members_are_listed_as_a_connection(backend: Backend) {
 async fn api_keys_authenticate_until_revoked_and_show_their_secret_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.signed_up("ana@acme.io").await;
-    let admin = invite_and_accept(&app, &owner, "bob@acme.io", "ADMIN").await;
+    let admin = app.invited(&owner, "bob@acme.io", "ADMIN").await;
     let too_strong = app
         .query_as(
             &admin.access_token,

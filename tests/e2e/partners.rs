@@ -1,7 +1,7 @@
 //! Partner profiles over GraphQL: every field group, versioned updates and overrides, bad
 //! input, archive and delete, history.
 
-use partnergraph_tests::{Backend, PASSWORD, Session, TestApp, error_code, on_both_backends};
+use partnergraph_tests::{Backend, Session, TestApp, error_code, on_both_backends};
 use serde_json::{Value, json};
 
 const FIELDS: &str = "id name externalId domain logoUrl industry description employees companyRevenue { amountMinor currency amount } regions languages services products type subtype category tierSource tags { category value } status stage partnerManager { email } keyStakeholders { name role email } jointValueProposition executiveSummary annualRevenueTarget { amountMinor currency } fitScore healthScore fourC { capacity capability commitment customerAlignment } keyStrengths { label } aiSummary jointPlan { annualRevenueTarget { amount currency } quarterlyWeights { q1 q2 q3 q4 } items { kind name description url } } overriddenFields version archivedAt createdAt updatedAt";
@@ -283,25 +283,8 @@ async fn bad_partner_input_names_the_field_and_writes_nothing(backend: Backend) 
 async fn roles_decide_who_writes_and_deletes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.signed_up("ana@acme.io").await;
-    let invite = |email: &'static str, role: &'static str| {
-        let owner = owner.clone();
-        let app = &app;
-        async move {
-            let invited = app
-                .query_as(&owner.access_token, "mutation($e: String!, $r: Role!) { inviteMember(input: { email: $e, role: $r }) { invitation { token } } }", json!({ "e": email, "r": role }))
-                .await;
-            let token = invited["data"]["inviteMember"]["invitation"]["token"]
-                .as_str()
-                .expect("token")
-                .to_owned();
-            let accepted = app
-                .query_with("mutation($t: String!, $p: String!) { acceptInvitation(input: { token: $t, password: $p, name: \"X\" }) { accessToken refreshToken viewer { user { id } organization { id } } } }", json!({ "t": token, "p": PASSWORD }))
-                .await;
-            Session::from_auth_payload(&accepted["data"]["acceptInvitation"]).expect("accepted")
-        }
-    };
-    let viewer = invite("vic@acme.io", "VIEWER").await;
-    let member = invite("mo@acme.io", "MEMBER").await;
+    let viewer = app.invited(&owner, "vic@acme.io", "VIEWER").await;
+    let member = app.invited(&owner, "mo@acme.io", "MEMBER").await;
     let by_viewer = create(&app, &viewer, json!({ "name": "A", "type": "RESELLER" })).await;
     assert_eq!(error_code(&by_viewer), Some("FORBIDDEN"), "{by_viewer}");
     let p = created(&app, &member, json!({ "name": "A", "type": "RESELLER" })).await;

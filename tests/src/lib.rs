@@ -173,6 +173,29 @@ impl TestApp {
             .unwrap_or_else(|| panic!("sign-in failed: {body}"))
     }
 
+    /// `inviter` invites `email` with `role` (a Role enum value such as `"MEMBER"`); the
+    /// invitee accepts. Returns the invitee's session (panics on failure).
+    pub async fn invited(&self, inviter: &Session, email: &str, role: &str) -> Session {
+        let invited = self
+            .query_as(
+                &inviter.access_token,
+                "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { token } } }",
+                json!({ "input": { "email": email, "role": role } }),
+            )
+            .await;
+        let token = invited["data"]["inviteMember"]["invitation"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("invite failed: {invited}"));
+        let accepted = self
+            .query_with(
+                "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { accessToken refreshToken viewer { user { id } organization { id } } } }",
+                json!({ "input": { "token": token, "password": PASSWORD, "name": "Invitee" } }),
+            )
+            .await;
+        Session::from_auth_payload(&accepted["data"]["acceptInvitation"])
+            .unwrap_or_else(|| panic!("accept failed: {accepted}"))
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         self.shutdown.cancel();
