@@ -355,12 +355,14 @@ fn time(value: &SortValue) -> DbTimestamp {
 
 type Row = (PartnerRow, Option<InsightsRow>, Option<JointPlanRow>);
 
-/// One page of the partners table (one statement) and the filtered total (one more).
+/// One page of the partners table (one statement) and, when `with_total`, the filtered total
+/// (one more statement; 0 otherwise).
 pub async fn list(
     conn: &mut Conn,
     org_id: Uuid,
     filter: &PartnerFilter,
     seek: &Seek,
+    with_total: bool,
 ) -> Result<(Vec<Partner>, i64), DbError> {
     let org = DbUuid(org_id);
     let stage = stage_position_sql();
@@ -398,17 +400,21 @@ pub async fn list(
             SortField::UpdatedAt => sought!(query, partners::updated_at, seek, v => time(v)).load(c).await,
         }
     })?;
-    let total: i64 = run!(conn, |c| {
-        let base = partners::table
-            .left_join(
-                partner_insights::table.on(partner_insights::org_id
-                    .eq(partners::org_id)
-                    .and(partner_insights::partner_id.eq(partners::id))),
-            )
-            .count()
-            .into_boxed();
-        filtered!(base, org, filter).get_result(c).await
-    })?;
+    let total: i64 = if with_total {
+        run!(conn, |c| {
+            let base = partners::table
+                .left_join(
+                    partner_insights::table.on(partner_insights::org_id
+                        .eq(partners::org_id)
+                        .and(partner_insights::partner_id.eq(partners::id))),
+                )
+                .count()
+                .into_boxed();
+            filtered!(base, org, filter).get_result(c).await
+        })?
+    } else {
+        0
+    };
     let partners = rows
         .into_iter()
         .map(|(row, insights, plan)| core_from(row, insights, plan))

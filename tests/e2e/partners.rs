@@ -471,6 +471,14 @@ async fn a_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
         "statements grow with the page size: {counts:?}"
     );
     assert!(counts[1] <= 6, "a page costs {} statements", counts[1]);
+    let before = app.db.statements_executed();
+    app.query_as(&owner.access_token, "{ partners(first: 50) { edges { node { name regions tags { value } partnerManager { email } } } } }", json!({}))
+        .await;
+    assert_eq!(
+        app.db.statements_executed() - before,
+        counts[1] - 1,
+        "no count unless totalCount is asked for"
+    );
 }
 
 on_both_backends!(a_page_costs_the_same_statements_whatever_its_size);

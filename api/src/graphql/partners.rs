@@ -117,7 +117,10 @@ impl PartnerQuery {
             backward: page.backward,
             limit: page.fetch_limit(),
         };
-        let (rows, total) = partner_list::list(&mut conn, member.org_id, &filter, &seek).await?;
+        // The filtered total costs a scan of its own: count only when the query asks for it.
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let (rows, total) =
+            partner_list::list(&mut conn, member.org_id, &filter, &seek, with_total).await?;
         // Load exactly the relations the query asks for, for the whole page: one statement
         // per relation kind, whatever the page size.
         let node = ctx.look_ahead().field("edges").field("node");
