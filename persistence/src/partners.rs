@@ -17,13 +17,12 @@ use uuid::Uuid;
 use crate::audit::{self, AuditEntry};
 use crate::db::Conn;
 use crate::error::DbError;
-use crate::page::KeysetPage;
+use crate::run;
 use crate::schema::{
     joint_plan_items, partner_insights, partner_joint_plans, partner_list_values,
     partner_overrides, partner_stakeholders, partner_strengths, partner_tags, partners,
 };
 use crate::types::{DbTimestamp, DbUuid};
-use crate::{keyset, run};
 
 /// AI insights of a partner; empty until scoring fills them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -227,80 +226,13 @@ pub(crate) struct JointPlanRow {
     q4_weight: Option<i16>,
 }
 
-/// The list rows of one partner.
-#[derive(Default)]
-struct Children {
-    lists: Vec<(String, String)>,
-    tags: Vec<(String, String)>,
-    stakeholders: Vec<(String, Option<String>, Option<String>)>,
-    strengths: Vec<(String, Option<String>, Option<i16>)>,
-    items: Vec<(String, String, Option<String>, Option<String>)>,
-    overrides: Vec<String>,
-}
-
-fn assemble(
+/// The core of a partner (its row with insights and joint-plan scalars) without its list
+/// relations, which load in batches through [`relation_for`] / [`relations_for`].
+pub(crate) fn core_from(
     row: PartnerRow,
     insights: Option<InsightsRow>,
     plan: Option<JointPlanRow>,
-    children: Children,
 ) -> Result<Partner, DbError> {
-    let list = |field: ListField| -> Vec<String> {
-        children
-            .lists
-            .iter()
-            .filter(|(f, _)| f == field.as_str())
-            .map(|(_, v)| v.clone())
-            .collect()
-    };
-    let tags = children
-        .tags
-        .iter()
-        .map(|(category, tag)| {
-            Ok((
-                TagCategory::parse(category).ok_or_else(|| corrupt("tag category", category))?,
-                tag.clone(),
-            ))
-        })
-        .collect::<Result<_, DbError>>()?;
-    let key_stakeholders = children
-        .stakeholders
-        .into_iter()
-        .map(|(name, role, email)| {
-            let email = email
-                .map(|e| EmailAddress::parse(&e).map_err(|_| corrupt("stakeholder e-mail", &e)))
-                .transpose()?;
-            Ok(Stakeholder { name, role, email })
-        })
-        .collect::<Result<_, DbError>>()?;
-    let key_strengths = children
-        .strengths
-        .into_iter()
-        .map(|(label, description, s)| {
-            Ok(KeyStrength {
-                label,
-                description,
-                score: score(s)?,
-            })
-        })
-        .collect::<Result<_, DbError>>()?;
-    let items = children
-        .items
-        .into_iter()
-        .map(|(kind, name, description, url)| {
-            Ok(JointPlanItem {
-                kind: JointPlanItemKind::parse(&kind)
-                    .ok_or_else(|| corrupt("joint plan item kind", &kind))?,
-                name,
-                description,
-                url,
-            })
-        })
-        .collect::<Result<_, DbError>>()?;
-    let overridden_fields = children
-        .overrides
-        .iter()
-        .map(|f| PartnerField::parse(f).ok_or_else(|| corrupt("field", f)))
-        .collect::<Result<_, DbError>>()?;
     let insights = match insights {
         Some(i) => Insights {
             fit_score: score(i.fit_score)?,
@@ -309,14 +241,11 @@ fn assemble(
             capability: score(i.capability_score)?,
             commitment: score(i.commitment_score)?,
             customer_alignment: score(i.customer_alignment_score)?,
-            key_strengths,
             ai_summary: i.ai_summary,
             analyzed_at: i.analyzed_at.map(|t| t.0),
+            key_strengths: Vec::new(),
         },
-        None => Insights {
-            key_strengths,
-            ..Insights::default()
-        },
+        None => Insights::default(),
     };
     let joint_plan = match plan {
         Some(p) => {
@@ -335,13 +264,10 @@ fn assemble(
                     .map(|m| Money::new(m, currency)),
                 currency,
                 quarterly_weights,
-                items,
+                items: Vec::new(),
             }
         }
-        None => JointPlan {
-            items,
-            ..JointPlan::default()
-        },
+        None => JointPlan::default(),
     };
     Ok(Partner {
         org_id: row.org_id.0,
@@ -357,10 +283,10 @@ fn assemble(
             row.company_revenue_minor,
             row.company_revenue_currency.as_deref(),
         )?,
-        regions: list(ListField::Regions),
-        languages: list(ListField::Languages),
-        services: list(ListField::Services),
-        products: list(ListField::Products),
+        regions: Vec::new(),
+        languages: Vec::new(),
+        services: Vec::new(),
+        products: Vec::new(),
         partner_type: PartnerType::parse(&row.partner_type)
             .ok_or_else(|| corrupt("partner type", &row.partner_type))?,
         subtype: row.subtype,
@@ -374,32 +300,22 @@ fn assemble(
             .map(|t| TierSource::parse(&t).ok_or_else(|| corrupt("tier source", &t)))
             .transpose()?,
         tier_evaluated_at: row.tier_evaluated_at.map(|t| t.0),
-        tags,
+        tags: BTreeSet::new(),
         status: PartnerStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?,
         stage: PartnerStage::parse(&row.stage).ok_or_else(|| corrupt("stage", &row.stage))?,
         partner_manager_id: row.partner_manager_id.map(|u| u.0),
         primary_contact_id: row.primary_contact_id.map(|u| u.0),
-        key_stakeholders,
+        key_stakeholders: Vec::new(),
         joint_value_proposition: row.joint_value_proposition,
         executive_summary: row.executive_summary,
         insights,
         joint_plan,
-        overridden_fields,
+        overridden_fields: BTreeSet::new(),
         version: row.version,
         archived_at: row.archived_at.map(|t| t.0),
         created_at: row.created_at.0,
         updated_at: row.updated_at.0,
     })
-}
-
-/// The core of partners (their row with insights and joint-plan scalars) without list
-/// relations, which load in batches through [`relations_for`].
-pub(crate) fn core_from(
-    row: PartnerRow,
-    insights: Option<InsightsRow>,
-    plan: Option<JointPlanRow>,
-) -> Result<Partner, DbError> {
-    assemble(row, insights, plan, Children::default())
 }
 
 /// One partner of the organisation with everything it holds (two round trips per relation
@@ -451,55 +367,6 @@ pub async fn cores_by_ids(
             Ok((partner.id, partner))
         })
         .collect()
-}
-
-/// A page of partner cores (one statement), in creation order, and the total (one more).
-pub async fn core_page(
-    conn: &mut Conn,
-    org_id: Uuid,
-    page: &KeysetPage,
-    include_archived: bool,
-) -> Result<(Vec<Partner>, i64), DbError> {
-    let org = DbUuid(org_id);
-    let rows: Vec<(PartnerRow, Option<InsightsRow>, Option<JointPlanRow>)> = run!(conn, |c| {
-        let mut query = partners::table
-            .left_join(
-                partner_insights::table.on(partner_insights::org_id
-                    .eq(partners::org_id)
-                    .and(partner_insights::partner_id.eq(partners::id))),
-            )
-            .left_join(
-                partner_joint_plans::table.on(partner_joint_plans::org_id
-                    .eq(partners::org_id)
-                    .and(partner_joint_plans::partner_id.eq(partners::id))),
-            )
-            .filter(partners::org_id.eq(org))
-            .select((
-                PartnerRow::as_select(),
-                Option::<InsightsRow>::as_select(),
-                Option::<JointPlanRow>::as_select(),
-            ))
-            .into_boxed();
-        if !include_archived {
-            query = query.filter(partners::archived_at.is_null());
-        }
-        keyset!(query, partners, page).load(c).await
-    })?;
-    let total: i64 = run!(conn, |c| {
-        let mut count = partners::table
-            .filter(partners::org_id.eq(org))
-            .count()
-            .into_boxed();
-        if !include_archived {
-            count = count.filter(partners::archived_at.is_null());
-        }
-        count.get_result(c).await
-    })?;
-    let partners = rows
-        .into_iter()
-        .map(|(row, insights, plan)| core_from(row, insights, plan))
-        .collect::<Result<_, _>>()?;
-    Ok((partners, total))
 }
 
 /// A joint plan item row: partner, kind, name, description, url.

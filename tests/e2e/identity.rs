@@ -1,6 +1,6 @@
 //! Identity over GraphQL: sign-up, sessions, invitations, roles, API keys, credentials.
 
-use partnergraph_tests::{Backend, PASSWORD, TestApp, error_code, on_both_backends};
+use partnergraph_tests::{Backend, PASSWORD, TestApp, error_code, node_strings, on_both_backends};
 use serde_json::{Value, json};
 
 const VIEWER: &str =
@@ -542,12 +542,7 @@ async fn members_are_listed_as_a_connection(backend: Backend) {
     let page = &first["data"]["members"];
     assert_eq!(page["totalCount"], 3, "{first}");
     assert_eq!(page["pageInfo"]["hasNextPage"], true);
-    let emails: Vec<&str> = page["edges"]
-        .as_array()
-        .expect("edges")
-        .iter()
-        .filter_map(|e| e["node"]["email"].as_str())
-        .collect();
+    let emails = node_strings(page, "email");
     assert_eq!(emails, ["ana@acme.io", "bob@acme.io"]);
     let next = app
         .query_as(

@@ -1,7 +1,7 @@
 //! Partner profiles over GraphQL: every field group, versioned updates and overrides, bad
 //! input, archive and delete, history.
 
-use partnergraph_tests::{Backend, Session, TestApp, error_code, on_both_backends};
+use partnergraph_tests::{Backend, Session, TestApp, error_code, node_strings, on_both_backends};
 use serde_json::{Value, json};
 
 const FIELDS: &str = "id name externalId domain logoUrl industry description employees companyRevenue { amountMinor currency amount } regions languages services products type subtype category tierSource tags { category value } status stage partnerManager { email } keyStakeholders { name role email } jointValueProposition executiveSummary annualRevenueTarget { amountMinor currency } fitScore healthScore fourC { capacity capability commitment customerAlignment } keyStrengths { label } aiSummary jointPlan { annualRevenueTarget { amount currency } quarterlyWeights { q1 q2 q3 q4 } items { kind name description url } } overriddenFields version archivedAt createdAt updatedAt";
@@ -328,12 +328,7 @@ async fn archived_partners_leave_the_list_until_restored(backend: Backend) {
     let list = "query($after: String, $all: Boolean) { partners(first: 2, after: $after, filter: { includeArchived: $all }, orderBy: [{ field: CREATED_AT }]) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }";
     let first = app.query_as(&owner.access_token, list, json!({})).await;
     assert_eq!(first["data"]["partners"]["totalCount"], 3, "{first}");
-    let names: Vec<&str> = first["data"]["partners"]["edges"]
-        .as_array()
-        .expect("edges")
-        .iter()
-        .filter_map(|e| e["node"]["name"].as_str())
-        .collect();
+    let names = node_strings(&first["data"]["partners"], "name");
     assert_eq!(names, ["One", "Two"]);
     let next = app
         .query_as(
@@ -550,14 +545,7 @@ async fn the_partners_table_filters_and_sorts_with_stable_cursors(backend: Backe
         .await;
     }
     let list = "query($filter: PartnerFilterInput, $order: [PartnerOrder!], $first: Int, $after: String, $last: Int, $before: String) { partners(filter: $filter, orderBy: $order, first: $first, after: $after, last: $last, before: $before) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor startCursor } edges { node { name fitScore } } } }";
-    let names = |body: &Value| -> Vec<String> {
-        body["data"]["partners"]["edges"]
-            .as_array()
-            .unwrap_or_else(|| panic!("{body}"))
-            .iter()
-            .filter_map(|e| e["node"]["name"].as_str().map(str::to_owned))
-            .collect()
-    };
+    let names = |body: &Value| node_strings(&body["data"]["partners"], "name");
     let query = |variables: Value| app.query_as(&owner.access_token, list, variables);
 
     let by_name = query(json!({})).await;

@@ -270,6 +270,16 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings
 }
 
+/// One string field of every node of a connection, in order (panics if there are no edges).
+pub fn node_strings(connection: &Value, field: &str) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a connection: {connection}"))
+        .iter()
+        .filter_map(|edge| edge["node"][field].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// The `extensions.code` of the first error, if any.
 pub fn error_code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
