@@ -394,6 +394,17 @@ pub struct Settings {
     )]
     pub sign_in_window_secs: u64,
 
+    /// Seconds between sweeps that record approved deal registrations past their expiry as
+    /// EXPIRED (reads already show them expired); 0 disables the sweep.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_REGISTRATION_SWEEP_SECS",
+        default_value_t = 300,
+        hide_env_values = true,
+        global = true
+    )]
+    pub registration_sweep_secs: u64,
+
     /// argon2id memory cost in KiB for password hashes (OWASP minimum: 19456).
     #[arg(
         long,

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use partnergraph_domain::Role;
+use partnergraph_domain::deals::Financials;
 use partnergraph_domain::partners::{
     PartnerField, PartnerStage, PartnerStatus, can_delete_partners, can_read_partner,
     can_write_partners,
@@ -11,7 +12,7 @@ use partnergraph_domain::partners::{
 use partnergraph_persistence::audit::{self, AuditEntry};
 use partnergraph_persistence::partners::{self, Insights, JointPlan, Partner, WriteError};
 use partnergraph_persistence::types::now;
-use partnergraph_persistence::users;
+use partnergraph_persistence::{organizations, users};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -21,7 +22,7 @@ use crate::graphql::Services;
 use crate::graphql::types::partner_inputs::{Applying, CreatePartnerInput, PartnerPatch, apply};
 use crate::identity::violates;
 
-fn actor(member: &Member) -> audit::Actor {
+pub(crate) fn actor(member: &Member) -> audit::Actor {
     match member.actor {
         Actor::User { id, .. } => audit::Actor::User(id),
         Actor::ApiKey { id } => audit::Actor::ApiKey(id),
@@ -174,6 +175,10 @@ pub async fn create(
     input: &CreatePartnerInput,
 ) -> ApiResult<Partner> {
     can_write_partners(member.role)?;
+    let settings = {
+        let mut conn = services.db.conn().await?;
+        organizations::deal_settings(&mut conn, member.org_id).await?
+    };
     let now = now();
     let mut partner = Partner {
         org_id: member.org_id,
@@ -220,6 +225,7 @@ pub async fn create(
         joint_value_proposition: None,
         executive_summary: None,
         insights: Insights::default(),
+        financials: Financials::zero(settings.currency),
         joint_plan: JointPlan::default(),
         overridden_fields: BTreeSet::new(),
         version: 1,

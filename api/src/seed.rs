@@ -206,6 +206,7 @@ pub fn partner(rng: &mut Rng, org_id: Uuid, manager: Uuid, index: u64) -> Partne
             health_score: if scored { score(rng) } else { None },
             ..Insights::default()
         },
+        financials: partnergraph_domain::deals::Financials::zero(Currency::USD),
         joint_plan: JointPlan {
             annual_revenue_target: Some(Money::new(target, Currency::USD)),
             currency: Currency::USD,

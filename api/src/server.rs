@@ -65,6 +65,8 @@ pub struct Server {
     state: AppState,
     cors_origins: Vec<String>,
     grace: Duration,
+    /// How often the registration expiry sweep runs (`None`: never).
+    sweep_every: Option<Duration>,
 }
 
 impl Server {
@@ -105,6 +107,8 @@ impl Server {
             state,
             cors_origins: settings.cors_origins.clone(),
             grace: Duration::from_millis(settings.shutdown_grace_ms),
+            sweep_every: (settings.registration_sweep_secs > 0)
+                .then(|| Duration::from_secs(settings.registration_sweep_secs)),
         })
     }
 
@@ -133,6 +137,7 @@ impl Server {
             state,
             cors_origins,
             grace,
+            sweep_every,
         } = self;
         let addr = listener.local_addr().ok();
         let app = http::router(state.clone(), &cors_origins);
@@ -145,6 +150,13 @@ impl Server {
                 server_shutdown.cancel();
             })
         };
+        let sweeper = sweep_every.map(|every| {
+            tokio::spawn(sweep_registrations(
+                state.services.db.clone(),
+                every,
+                server_shutdown.clone(),
+            ))
+        });
         if let Some(addr) = addr {
             tracing::info!(
                 listen.addr = %addr,
@@ -176,9 +188,35 @@ impl Server {
         {
             tracing::warn!("websocket sessions did not close within the grace period");
         }
+        if let Some(sweeper) = sweeper {
+            sweeper.abort();
+        }
         state.services.db.close();
         watcher.abort();
         tracing::info!("partnergraph stopped");
         result.map_err(StartupError::Serve)
+    }
+}
+
+/// Records expired deal registrations every `every` until shutdown (the first sweep runs at
+/// start, catching up after downtime).
+async fn sweep_registrations(db: Database, every: Duration, shutdown: CancellationToken) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        match crate::deals::sweep_expired(&db).await {
+            Ok(0) => {}
+            Ok(expired) => tracing::info!(
+                registrations.expired = expired,
+                "expired deal registrations"
+            ),
+            Err(error) => {
+                tracing::warn!(error = %error, "the deal registration expiry sweep failed; retrying at the next tick")
+            }
+        }
     }
 }

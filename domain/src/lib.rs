@@ -2,6 +2,10 @@
 //!
 //! Types here validate once when built (`parse`), so an invalid value cannot exist further in.
 
+#[macro_use]
+mod macros;
+
+pub mod deals;
 pub mod identity;
 pub mod money;
 pub mod partners;

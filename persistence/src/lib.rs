@@ -7,6 +7,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod db;
+pub mod deals;
 pub mod error;
 pub mod invitations;
 pub mod migrations;

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use partnergraph_domain::Currency;
+use partnergraph_domain::deals::ExpiryDays;
 use uuid::Uuid;
 
 use crate::db::Conn;
@@ -98,4 +100,98 @@ pub(crate) fn lock(
 > {
     diesel::update(organizations::table.filter(organizations::id.eq(DbUuid(org_id))))
         .set(organizations::updated_at.eq(DbTimestamp(Utc::now())))
+}
+
+/// How an organisation keeps deals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DealSettings {
+    /// The currency of every deal and rollup.
+    pub currency: Currency,
+    /// How long an approved registration protects its deal.
+    pub expiry: ExpiryDays,
+}
+
+/// The organisation's deal settings.
+pub async fn deal_settings(conn: &mut Conn, org_id: Uuid) -> Result<DealSettings, DbError> {
+    let (code, days): (String, i32) = run!(conn, |c| organizations::table
+        .filter(organizations::id.eq(DbUuid(org_id)))
+        .select((
+            organizations::deal_currency,
+            organizations::registration_expiry_days,
+        ))
+        .get_result(c)
+        .await)?;
+    Ok(DealSettings {
+        currency: Currency::parse(&code)
+            .map_err(|_| DbError::Corrupt(format!("unknown currency `{code}`")))?,
+        expiry: ExpiryDays::parse(i64::from(days))
+            .map_err(|_| DbError::Corrupt(format!("registration expiry of {days} days")))?,
+    })
+}
+
+/// Why deal settings were not changed.
+#[derive(Debug)]
+pub enum SettingsError {
+    /// The currency cannot change once deals or registrations exist (amounts would mix).
+    DealsExist,
+    /// The database refused it.
+    Db(DbError),
+}
+
+impl From<diesel::result::Error> for SettingsError {
+    fn from(error: diesel::result::Error) -> Self {
+        SettingsError::Db(DbError::from(error))
+    }
+}
+
+/// Changes the organisation's deal settings; the rollups follow a currency change.
+pub async fn set_deal_settings(
+    conn: &mut Conn,
+    org_id: Uuid,
+    settings: DealSettings,
+) -> Result<(), SettingsError> {
+    use crate::schema::{deal_registrations, deals, partner_financials};
+    let org = DbUuid(org_id);
+    let code = settings.currency.code().to_owned();
+    let days = i32::try_from(settings.expiry.days()).unwrap_or(i32::MAX);
+    let now = DbTimestamp(crate::types::now());
+    run!(conn, |c| c
+        .transaction(async |c| {
+            let current: String = organizations::table
+                .filter(organizations::id.eq(org))
+                .select(organizations::deal_currency)
+                .get_result(c)
+                .await?;
+            if current != code {
+                let has_deals: bool = diesel::select(diesel::dsl::exists(
+                    deals::table.filter(deals::org_id.eq(org)),
+                ))
+                .get_result(c)
+                .await?;
+                let has_registrations: bool = diesel::select(diesel::dsl::exists(
+                    deal_registrations::table.filter(deal_registrations::org_id.eq(org)),
+                ))
+                .get_result(c)
+                .await?;
+                if has_deals || has_registrations {
+                    return Err(SettingsError::DealsExist);
+                }
+                diesel::update(
+                    partner_financials::table.filter(partner_financials::org_id.eq(org)),
+                )
+                .set(partner_financials::currency.eq(code.clone()))
+                .execute(c)
+                .await?;
+            }
+            diesel::update(organizations::table.filter(organizations::id.eq(org)))
+                .set((
+                    organizations::deal_currency.eq(code.clone()),
+                    organizations::registration_expiry_days.eq(days),
+                    organizations::updated_at.eq(now),
+                ))
+                .execute(c)
+                .await?;
+            Ok(())
+        })
+        .await)
 }

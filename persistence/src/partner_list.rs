@@ -15,11 +15,13 @@ use partnergraph_domain::partners::{
 use uuid::Uuid;
 
 use crate::db::Conn;
+use crate::deals::FinancialsRow;
 use crate::error::DbError;
-use crate::partners::{InsightsRow, JointPlanRow, Partner, PartnerRow, core_from};
+use crate::partners::{InsightsRow, JointPlanRow, Partner, PartnerRow, Row, core_from};
 use crate::run;
 use crate::schema::{
-    partner_insights, partner_joint_plans, partner_list_values, partner_tags, partners,
+    partner_financials, partner_insights, partner_joint_plans, partner_list_values, partner_tags,
+    partners,
 };
 use crate::types::{DbTimestamp, DbUuid};
 
@@ -84,6 +86,10 @@ pub struct PartnerFilter {
     pub health_score: Range,
     /// Headcount range.
     pub employees: Range,
+    /// Pipeline range, in minor units of the organisation's deal currency.
+    pub pipeline: Range,
+    /// Revenue range, in minor units of the organisation's deal currency.
+    pub revenue: Range,
     /// Include archived partners.
     pub include_archived: bool,
 }
@@ -103,6 +109,10 @@ pub enum SortField {
     HealthScore,
     /// Headcount.
     Employees,
+    /// Pipeline (open deal amounts).
+    Pipeline,
+    /// Revenue (won deal amounts).
+    Revenue,
     /// Creation time.
     CreatedAt,
     /// Last change.
@@ -150,6 +160,8 @@ pub fn sort_value(partner: &Partner, field: SortField) -> SortValue {
         SortField::FitScore => SortValue::Int(score(partner.insights.fit_score)),
         SortField::HealthScore => SortValue::Int(score(partner.insights.health_score)),
         SortField::Employees => SortValue::Int(partner.employees.unwrap_or(-1)),
+        SortField::Pipeline => SortValue::Int(partner.financials.pipeline.minor()),
+        SortField::Revenue => SortValue::Int(partner.financials.revenue.minor()),
         SortField::CreatedAt => SortValue::Time(partner.created_at),
         SortField::UpdatedAt => SortValue::Time(partner.updated_at),
     }
@@ -289,6 +301,18 @@ macro_rules! filtered {
         if let Some(lte) = f.employees.lte {
             query = query.filter(partners::employees.le(lte));
         }
+        if let Some(gte) = f.pipeline.gte {
+            query = query.filter(partner_financials::pipeline_minor.ge(gte));
+        }
+        if let Some(lte) = f.pipeline.lte {
+            query = query.filter(partner_financials::pipeline_minor.le(lte));
+        }
+        if let Some(gte) = f.revenue.gte {
+            query = query.filter(partner_financials::revenue_minor.ge(gte));
+        }
+        if let Some(lte) = f.revenue.lte {
+            query = query.filter(partner_financials::revenue_minor.le(lte));
+        }
         query
     }};
 }
@@ -353,8 +377,6 @@ fn time(value: &SortValue) -> DbTimestamp {
     }
 }
 
-type Row = (PartnerRow, Option<InsightsRow>, Option<JointPlanRow>);
-
 /// One page of the partners table (one statement) and, when `with_total`, the filtered total
 /// (one more statement; 0 otherwise).
 pub async fn list(
@@ -368,6 +390,11 @@ pub async fn list(
     let stage = stage_position_sql();
     let rows: Vec<Row> = run!(conn, |c| {
         let base = partners::table
+            .inner_join(
+                partner_financials::table.on(partner_financials::org_id
+                    .eq(partners::org_id)
+                    .and(partner_financials::partner_id.eq(partners::id))),
+            )
             .left_join(
                 partner_insights::table.on(partner_insights::org_id
                     .eq(partners::org_id)
@@ -382,6 +409,7 @@ pub async fn list(
                 PartnerRow::as_select(),
                 Option::<InsightsRow>::as_select(),
                 Option::<JointPlanRow>::as_select(),
+                FinancialsRow::as_select(),
             ))
             .into_boxed();
         let query = filtered!(base, org, filter);
@@ -396,6 +424,8 @@ pub async fn list(
                 sought!(query, coalesce_small(partner_insights::health_score, -1), seek, v => i16::try_from(int(v)).unwrap_or(-1)).load(c).await
             }
             SortField::Employees => sought!(query, coalesce_big(partners::employees, -1_i64), seek, v => int(v)).load(c).await,
+            SortField::Pipeline => sought!(query, partner_financials::pipeline_minor, seek, v => int(v)).load(c).await,
+            SortField::Revenue => sought!(query, partner_financials::revenue_minor, seek, v => int(v)).load(c).await,
             SortField::CreatedAt => sought!(query, partners::created_at, seek, v => time(v)).load(c).await,
             SortField::UpdatedAt => sought!(query, partners::updated_at, seek, v => time(v)).load(c).await,
         }
@@ -403,6 +433,11 @@ pub async fn list(
     let total: i64 = if with_total {
         run!(conn, |c| {
             let base = partners::table
+                .inner_join(
+                    partner_financials::table.on(partner_financials::org_id
+                        .eq(partners::org_id)
+                        .and(partner_financials::partner_id.eq(partners::id))),
+                )
                 .left_join(
                     partner_insights::table.on(partner_insights::org_id
                         .eq(partners::org_id)
@@ -417,7 +452,7 @@ pub async fn list(
     };
     let partners = rows
         .into_iter()
-        .map(|(row, insights, plan)| core_from(row, insights, plan))
+        .map(|(row, insights, plan, financials)| core_from(row, insights, plan, financials))
         .collect::<Result<_, _>>()?;
     Ok((partners, total))
 }

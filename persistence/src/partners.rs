@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use partnergraph_domain::deals::Financials;
 use partnergraph_domain::partners::{
     JointPlanItem, JointPlanItemKind, KeyStrength, ListField, PartnerCategory, PartnerField,
     PartnerStage, PartnerStatus, PartnerType, QuarterlyWeights, Score, Stakeholder, TagCategory,
@@ -16,11 +17,13 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry};
 use crate::db::Conn;
+use crate::deals::{FinancialsRow, refresh_financials};
 use crate::error::DbError;
 use crate::run;
 use crate::schema::{
-    joint_plan_items, partner_insights, partner_joint_plans, partner_list_values,
-    partner_overrides, partner_stakeholders, partner_strengths, partner_tags, partners,
+    deals, joint_plan_items, organizations, partner_financials, partner_insights,
+    partner_joint_plans, partner_list_values, partner_overrides, partner_stakeholders,
+    partner_strengths, partner_tags, partners,
 };
 use crate::types::{DbTimestamp, DbUuid};
 
@@ -132,6 +135,8 @@ pub struct Partner {
     pub executive_summary: Option<String>,
     /// AI insights.
     pub insights: Insights,
+    /// Rollups of the partner's deals (read-only here: deal writes maintain them).
+    pub financials: Financials,
     /// Joint plan.
     pub joint_plan: JointPlan,
     /// Fields a person edited (automated writers leave them alone).
@@ -232,6 +237,7 @@ pub(crate) fn core_from(
     row: PartnerRow,
     insights: Option<InsightsRow>,
     plan: Option<JointPlanRow>,
+    financials: FinancialsRow,
 ) -> Result<Partner, DbError> {
     let insights = match insights {
         Some(i) => Insights {
@@ -309,6 +315,7 @@ pub(crate) fn core_from(
         joint_value_proposition: row.joint_value_proposition,
         executive_summary: row.executive_summary,
         insights,
+        financials: Financials::try_from(financials)?,
         joint_plan,
         overridden_fields: BTreeSet::new(),
         version: row.version,
@@ -340,34 +347,47 @@ pub async fn cores_by_ids(
 ) -> Result<HashMap<Uuid, Partner>, DbError> {
     let org = DbUuid(org_id);
     let ids: Vec<DbUuid> = ids.iter().copied().map(DbUuid).collect();
-    let rows: Vec<(PartnerRow, Option<InsightsRow>, Option<JointPlanRow>)> =
-        run!(conn, |c| partners::table
-            .left_join(
-                partner_insights::table.on(partner_insights::org_id
-                    .eq(partners::org_id)
-                    .and(partner_insights::partner_id.eq(partners::id))),
-            )
-            .left_join(
-                partner_joint_plans::table.on(partner_joint_plans::org_id
-                    .eq(partners::org_id)
-                    .and(partner_joint_plans::partner_id.eq(partners::id))),
-            )
-            .filter(partners::org_id.eq(org))
-            .filter(partners::id.eq_any(ids.clone()))
-            .select((
-                PartnerRow::as_select(),
-                Option::<InsightsRow>::as_select(),
-                Option::<JointPlanRow>::as_select(),
-            ))
-            .load(c)
-            .await)?;
+    let rows: Vec<Row> = run!(conn, |c| partners::table
+        .inner_join(
+            partner_financials::table.on(partner_financials::org_id
+                .eq(partners::org_id)
+                .and(partner_financials::partner_id.eq(partners::id))),
+        )
+        .left_join(
+            partner_insights::table.on(partner_insights::org_id
+                .eq(partners::org_id)
+                .and(partner_insights::partner_id.eq(partners::id))),
+        )
+        .left_join(
+            partner_joint_plans::table.on(partner_joint_plans::org_id
+                .eq(partners::org_id)
+                .and(partner_joint_plans::partner_id.eq(partners::id))),
+        )
+        .filter(partners::org_id.eq(org))
+        .filter(partners::id.eq_any(ids.clone()))
+        .select((
+            PartnerRow::as_select(),
+            Option::<InsightsRow>::as_select(),
+            Option::<JointPlanRow>::as_select(),
+            FinancialsRow::as_select(),
+        ))
+        .load(c)
+        .await)?;
     rows.into_iter()
-        .map(|(row, insights, plan)| {
-            let partner = core_from(row, insights, plan)?;
+        .map(|(row, insights, plan, financials)| {
+            let partner = core_from(row, insights, plan, financials)?;
             Ok((partner.id, partner))
         })
         .collect()
 }
+
+/// A partner with its 1:1 rows, as the core queries load it.
+pub(crate) type Row = (
+    PartnerRow,
+    Option<InsightsRow>,
+    Option<JointPlanRow>,
+    FinancialsRow,
+);
 
 /// A joint plan item row: partner, kind, name, description, url.
 type PlanItemRow = (DbUuid, String, String, Option<String>, Option<String>);
@@ -900,6 +920,7 @@ async fn write(
                         ))
                         .execute(c)
                         .await?;
+                    refresh_financials!(c, org, vec![pid]);
                 }
                 Some(expected) => {
                     let updated = diesel::update(

@@ -32,6 +32,10 @@ diesel::table! {
         domain -> Text,
         /// Name shown in clients.
         display_name -> Text,
+        /// ISO 4217 currency every deal of the organisation is kept in.
+        deal_currency -> Text,
+        /// Days an approved deal registration protects its deal.
+        registration_expiry_days -> Integer,
         /// Creation time.
         created_at -> crate::types::UtcTimestamp,
         /// Last change.
@@ -386,6 +390,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Deal registrations submitted by (or for) partners, and their review.
+    deal_registrations (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Registration id.
+        id -> crate::types::Uuid,
+        /// The registering partner.
+        partner_id -> crate::types::Uuid,
+        /// The end customer.
+        customer_name -> Text,
+        /// The end customer's normalised domain (conflict checks match on it).
+        customer_domain -> Text,
+        /// Amount in minor units.
+        amount_minor -> BigInt,
+        /// ISO 4217 currency (the organisation's deal currency).
+        currency -> Text,
+        /// product or services.
+        motion -> Text,
+        /// Expected close date.
+        expected_close_on -> Nullable<Date>,
+        /// The partner's notes.
+        notes -> Nullable<Text>,
+        /// submitted, under_review, approved, rejected or expired.
+        status -> Text,
+        /// The user who submitted it.
+        submitted_by -> Nullable<crate::types::Uuid>,
+        /// The reviewer who decided.
+        reviewed_by -> Nullable<crate::types::Uuid>,
+        /// When decided.
+        reviewed_at -> Nullable<crate::types::UtcTimestamp>,
+        /// Why (required for rejections).
+        decision_reason -> Nullable<Text>,
+        /// The deal opened on approval.
+        deal_id -> Nullable<crate::types::Uuid>,
+        /// The deal's status (open, won, lost), kept in step with the deal.
+        deal_status -> Nullable<Text>,
+        /// When the approval lapses if the deal is still open.
+        expires_at -> Nullable<crate::types::UtcTimestamp>,
+        /// Optimistic-concurrency version.
+        version -> BigInt,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// Deals attributed to partners.
+    deals (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Deal id.
+        id -> crate::types::Uuid,
+        /// The partner the deal is attributed to.
+        partner_id -> crate::types::Uuid,
+        /// The registration it came from.
+        registration_id -> Nullable<crate::types::Uuid>,
+        /// Id in the customer's CRM (import matching).
+        external_id -> Nullable<Text>,
+        /// Deal title.
+        name -> Nullable<Text>,
+        /// The end customer.
+        customer_name -> Text,
+        /// The end customer's normalised domain.
+        customer_domain -> Nullable<Text>,
+        /// Amount in minor units.
+        amount_minor -> BigInt,
+        /// ISO 4217 currency.
+        currency -> Text,
+        /// product or services.
+        motion -> Text,
+        /// open, won or lost.
+        status -> Text,
+        /// Expected close date.
+        expected_close_on -> Nullable<Date>,
+        /// When won or lost.
+        closed_on -> Nullable<Date>,
+        /// Optimistic-concurrency version.
+        version -> BigInt,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// Per-partner rollups of its deals, maintained with every deal write.
+    partner_financials (org_id, partner_id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// ISO 4217 currency of every amount.
+        currency -> Text,
+        /// Open deal amounts.
+        pipeline_minor -> BigInt,
+        /// Won deal amounts.
+        revenue_minor -> BigInt,
+        /// Won product-motion deal amounts.
+        product_revenue_minor -> BigInt,
+        /// Open deals.
+        active_deals -> BigInt,
+        /// Won and lost deals.
+        closed_deals -> BigInt,
+        /// Distinct won customer domains.
+        customers -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -403,4 +519,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     joint_plan_items,
     partner_overrides,
     audit_entries,
+    deal_registrations,
+    deals,
+    partner_financials,
 );

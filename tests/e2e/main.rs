@@ -1,5 +1,6 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
+mod deals;
 mod identity;
 mod isolation;
 mod limits;

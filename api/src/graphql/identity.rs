@@ -184,8 +184,19 @@ impl IdentityMutation {
     ) -> ApiResult<InviteMemberPayload> {
         let member = guard::member(ctx)?;
         let services = ctx.data_unchecked::<Services>();
-        let (record, token) =
-            members::invite(services, member, &input.email, input.role.into()).await?;
+        let partner_id = input
+            .partner_id
+            .as_ref()
+            .map(|id| decode_uuid(id, NodeKind::Partner, "input.partnerId"))
+            .transpose()?;
+        let (record, token) = members::invite(
+            services,
+            member,
+            &input.email,
+            input.role.into(),
+            partner_id,
+        )
+        .await?;
         Ok(InviteMemberPayload {
             invitation: Invitation {
                 record,

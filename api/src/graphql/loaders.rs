@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use partnergraph_persistence::partners::{self, Relation, Relations};
+use partnergraph_persistence::partners::{self, Partner, Relation, Relations};
 use partnergraph_persistence::users::{self, User};
 use partnergraph_persistence::{Database, DbError};
 use uuid::Uuid;
@@ -36,6 +36,15 @@ pub struct UserKey {
     pub org_id: Uuid,
     /// User.
     pub user_id: Uuid,
+}
+
+/// A partner's core (profile row, insights, joint plan and rollups, without list relations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnerKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Partner.
+    pub partner_id: Uuid,
 }
 
 impl From<Arc<DbError>> for ApiError {
@@ -99,6 +108,25 @@ impl Loader<UserKey> for Loaders {
                 .map_err(Arc::new)?
             {
                 out.insert(UserKey { org_id, user_id }, user);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<PartnerKey> for Loaders {
+    type Value = Partner;
+    type Error = Arc<DbError>;
+
+    async fn load(&self, keys: &[PartnerKey]) -> Result<HashMap<PartnerKey, Partner>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.partner_id)) {
+            for (partner_id, partner) in partners::cores_by_ids(&mut conn, org_id, &ids)
+                .await
+                .map_err(Arc::new)?
+            {
+                out.insert(PartnerKey { org_id, partner_id }, partner);
             }
         }
         Ok(out)

@@ -1,6 +1,7 @@
 //! The GraphQL schema: roots merged per feature, one type per file under `types/`.
 
 pub mod connection;
+pub(crate) mod deals;
 pub mod extensions;
 pub mod guard;
 mod identity;

@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use partnergraph_persistence::{api_keys, invitations, organizations, users};
 
 use crate::graphql::types::api_key::ApiKey;
+use crate::graphql::types::deal::{Deal, DealRegistration};
 use crate::graphql::types::invitation::Invitation;
 use crate::graphql::types::organization::Organization;
 use crate::graphql::types::partner::Partner;
@@ -33,6 +34,10 @@ pub enum NodeKind {
     ApiKey,
     /// A partner.
     Partner,
+    /// A deal.
+    Deal,
+    /// A deal registration.
+    DealRegistration,
 }
 
 impl NodeKind {
@@ -43,6 +48,8 @@ impl NodeKind {
         NodeKind::Invitation,
         NodeKind::ApiKey,
         NodeKind::Partner,
+        NodeKind::Deal,
+        NodeKind::DealRegistration,
     ];
 
     /// The name inside global IDs (the GraphQL type name).
@@ -54,6 +61,8 @@ impl NodeKind {
             NodeKind::Invitation => "Invitation",
             NodeKind::ApiKey => "ApiKey",
             NodeKind::Partner => "Partner",
+            NodeKind::Deal => "Deal",
+            NodeKind::DealRegistration => "DealRegistration",
         }
     }
 }
@@ -125,6 +134,10 @@ pub enum Node {
     ApiKey(ApiKey),
     /// A partner.
     Partner(Partner),
+    /// A deal.
+    Deal(Deal),
+    /// A deal registration.
+    DealRegistration(DealRegistration),
 }
 
 /// `node(id:)`.
@@ -187,6 +200,20 @@ impl NodeQuery {
                 Err(crate::error::ApiError::NotFound(_)) => None,
                 Err(error) => return Err(error),
             },
+            NodeKind::Deal => match crate::deals::visible_deal(services, member, uuid).await {
+                Ok(deal) => Some(Node::Deal(Deal(deal))),
+                Err(ApiError::NotFound(_)) => None,
+                Err(error) => return Err(error),
+            },
+            NodeKind::DealRegistration => {
+                match crate::deals::visible_registration(services, member, uuid).await {
+                    Ok(registration) => {
+                        Some(Node::DealRegistration(DealRegistration(registration)))
+                    }
+                    Err(ApiError::NotFound(_)) => None,
+                    Err(error) => return Err(error),
+                }
+            }
             _ => None,
         };
         node.ok_or_else(not_found)

@@ -3,6 +3,7 @@
 use async_graphql::{Context, MergedObject, Object};
 
 use crate::error::ApiResult;
+use crate::graphql::deals::{DealMutation, DealQuery};
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
@@ -22,8 +23,14 @@ impl ServerQuery {
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(ServerQuery, NodeQuery, IdentityQuery, PartnerQuery);
+pub struct Query(
+    ServerQuery,
+    NodeQuery,
+    IdentityQuery,
+    PartnerQuery,
+    DealQuery,
+);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(IdentityMutation, PartnerMutation);
+pub struct Mutation(IdentityMutation, PartnerMutation, DealMutation);

@@ -37,6 +37,27 @@ impl ScalarType for BigInt {
     }
 }
 
+/// A calendar date without time zone, `YYYY-MM-DD` (ISO 8601).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub chrono::NaiveDate);
+
+/// A calendar date without time zone, `YYYY-MM-DD` (ISO 8601), e.g. `"2026-12-31"`.
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| InputValueError::custom("Date must be a calendar date as YYYY-MM-DD")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
 /// An amount of money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Money(pub DomainMoney);
@@ -95,6 +116,18 @@ mod tests {
             Some(BigInt(12))
         );
         assert!(<BigInt as ScalarType>::parse(Value::String("12.5".into())).is_err());
+    }
+
+    #[test]
+    fn dates_are_iso_calendar_dates() {
+        let date = <Date as ScalarType>::parse(Value::String("2026-02-28".into())).expect("date");
+        assert_eq!(date.to_value(), Value::String("2026-02-28".into()));
+        for bad in ["2026-02-30", "28/02/2026", "2026-02-28T00:00:00Z", ""] {
+            assert!(
+                <Date as ScalarType>::parse(Value::String(bad.into())).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -18,15 +18,27 @@ pub async fn invite(
     member: &Member,
     email: &str,
     role: Role,
+    partner_id: Option<Uuid>,
 ) -> ApiResult<(Invitation, String)> {
     can_invite(member.role, role)?;
-    if role == Role::Partner {
-        // Partner-role users are tied to a partner record; those arrive with the partners
-        // feature, which will accept a partnerId here.
-        return Err(ApiError::bad_input(
-            "input.role",
-            "partner-role invitations need a partner record, which this server does not manage yet",
-        ));
+    // A partner-role user acts for exactly one partner record of the organisation.
+    match (role, partner_id) {
+        (Role::Partner, None) => {
+            return Err(ApiError::bad_input(
+                "input.partnerId",
+                "partner-role invitations name the partner the invitee acts for",
+            ));
+        }
+        (Role::Partner, Some(partner)) => {
+            crate::partners::visible(services, member, partner).await?;
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::bad_input(
+                "input.partnerId",
+                "only partner-role invitations name a partner",
+            ));
+        }
+        (_, None) => {}
     }
     let email = EmailAddress::parse(email)
         .map_err(|e| ApiError::bad_input("input.email", e.to_string()))?;
@@ -43,7 +55,7 @@ pub async fn invite(
         id: Uuid::now_v7(),
         email: email.as_str(),
         role,
-        partner_id: None,
+        partner_id,
         invited_by: member.user_id(),
         created_at: now,
         expires_at: now

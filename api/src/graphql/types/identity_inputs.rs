@@ -43,6 +43,8 @@ pub struct InviteMemberInput {
     pub email: String,
     /// The role they get on acceptance.
     pub role: RoleValue,
+    /// The partner a PARTNER-role invitee acts for (required for PARTNER, refused otherwise).
+    pub partner_id: Option<ID>,
 }
 
 /// Join an organisation with an invitation token.

@@ -2,6 +2,8 @@
 
 pub mod api_key;
 pub mod audit_entry;
+pub mod deal;
+pub mod deal_inputs;
 pub mod identity_inputs;
 pub mod identity_payloads;
 pub mod invitation;

@@ -1,10 +1,13 @@
 //! `Organization`: the tenant.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use partnergraph_persistence::organizations::Organization as OrganizationRecord;
 
+use crate::error::ApiResult;
 use crate::graphql::node::{NodeKind, encode_uuid};
+use crate::graphql::types::deal_inputs::DealSettings;
+use crate::graphql::{Services, guard};
 
 /// An organisation: the tenant that owns all data, identified by its company domain.
 #[derive(Debug, Clone)]
@@ -31,5 +34,13 @@ impl Organization {
     /// When the organisation signed up.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// How the organisation keeps deals: the currency of every deal and rollup, and how long
+    /// an approved deal registration protects its deal.
+    async fn deal_settings(&self, ctx: &Context<'_>) -> ApiResult<DealSettings> {
+        let member = guard::member(ctx)?;
+        let services = ctx.data_unchecked::<Services>();
+        Ok(crate::deals::deal_settings(services, member).await?.into())
     }
 }

@@ -4,6 +4,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use partnergraph_persistence::audit;
+use partnergraph_persistence::deals::DealFilter;
 use partnergraph_persistence::page::KeysetPage;
 use partnergraph_persistence::partners::Partner as PartnerRecord;
 use partnergraph_persistence::partners::Relation;
@@ -16,6 +17,7 @@ use crate::graphql::loaders::{Loaders, PartnerRelationKey, UserKey};
 use crate::graphql::node::{NodeKind, encode_uuid};
 use crate::graphql::scalars::Money;
 use crate::graphql::types::audit_entry::AuditEntry;
+use crate::graphql::types::deal::Deal;
 use crate::graphql::types::partner_enums::*;
 use crate::graphql::types::partner_values::*;
 use crate::graphql::types::user::User;
@@ -243,6 +245,57 @@ impl Partner {
     /// Narrative overview of the relationship.
     async fn executive_summary(&self) -> Option<&str> {
         self.record.executive_summary.as_deref()
+    }
+
+    /// The total value of open deals attributed to the partner (computed from deals).
+    async fn pipeline(&self) -> Money {
+        Money(self.record.financials.pipeline)
+    }
+
+    /// Revenue attributed to the partner: the total of its won deals (computed from deals).
+    async fn revenue(&self) -> Money {
+        Money(self.record.financials.revenue)
+    }
+
+    /// Revenue from won product-motion deals (computed from deals).
+    async fn product_revenue(&self) -> Money {
+        Money(self.record.financials.product_revenue)
+    }
+
+    /// Open deals (computed from deals).
+    async fn active_deals(&self) -> i32 {
+        i32::try_from(self.record.financials.active_deals).unwrap_or(i32::MAX)
+    }
+
+    /// Won and lost deals (computed from deals).
+    async fn closed_deals(&self) -> i32 {
+        i32::try_from(self.record.financials.closed_deals).unwrap_or(i32::MAX)
+    }
+
+    /// Distinct end customers the partner has won deals with, by customer domain (computed
+    /// from deals).
+    async fn customers(&self) -> i32 {
+        i32::try_from(self.record.financials.customers).unwrap_or(i32::MAX)
+    }
+
+    /// The partner's deals, oldest first.
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn deals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n deals.")] first: Option<i32>,
+        #[graphql(desc = "Return deals after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n deals.")] last: Option<i32>,
+        #[graphql(desc = "Return deals before this cursor.")] before: Option<String>,
+    ) -> ApiResult<PageConnection<Deal>> {
+        const KIND: &str = "partner-deals";
+        let services = ctx.data_unchecked::<Services>();
+        let page = PageRequest::parse(KIND, first, after, last, before, &services.limits)?;
+        let filter = DealFilter {
+            partner_ids: Some(vec![self.record.id]),
+            ..DealFilter::default()
+        };
+        crate::graphql::deals::deals_connection(ctx, self.record.org_id, filter, page, KIND).await
     }
 
     /// The agreed annual revenue goal (also in `jointPlan`).

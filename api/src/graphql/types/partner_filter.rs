@@ -5,6 +5,7 @@ use partnergraph_persistence::partner_list::{PartnerFilter, Range, SortField};
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::node::{NodeKind, decode_uuid};
+use crate::graphql::scalars::BigInt;
 use crate::graphql::types::partner_enums::*;
 
 /// Most values in one filter list.
@@ -28,6 +29,18 @@ pub struct IntRange {
     pub lte: Option<i32>,
     /// Both ends at once: `[min, max]`.
     pub between: Option<Vec<i32>>,
+}
+
+/// An inclusive range of 64-bit integers (money in minor units): `gte`, `lte`, or
+/// `between: [min, max]`.
+#[derive(Debug, Clone, Default, InputObject)]
+pub struct BigIntRange {
+    /// At least.
+    pub gte: Option<BigInt>,
+    /// At most.
+    pub lte: Option<BigInt>,
+    /// Both ends at once: `[min, max]`.
+    pub between: Option<Vec<BigInt>>,
 }
 
 /// Stacked filters of the partners table: fields combine with AND, the values of one field's
@@ -60,6 +73,10 @@ pub struct PartnerFilterInput {
     pub health_score: Option<IntRange>,
     /// Headcount range.
     pub employees: Option<IntRange>,
+    /// Pipeline range (open deal amounts), in minor units of your deal currency.
+    pub pipeline: Option<BigIntRange>,
+    /// Revenue range (won deal amounts), in minor units of your deal currency.
+    pub revenue: Option<BigIntRange>,
     /// Include archived partners (default false).
     pub include_archived: Option<bool>,
 }
@@ -79,6 +96,10 @@ pub enum PartnerSortField {
     HealthScore,
     /// Headcount (unknown first ascending).
     Employees,
+    /// Pipeline: the sum of open deal amounts.
+    Pipeline,
+    /// Revenue: the sum of won deal amounts.
+    Revenue,
     /// Creation time.
     CreatedAt,
     /// Last change.
@@ -113,6 +134,8 @@ impl From<PartnerSortField> for SortField {
             PartnerSortField::FitScore => SortField::FitScore,
             PartnerSortField::HealthScore => SortField::HealthScore,
             PartnerSortField::Employees => SortField::Employees,
+            PartnerSortField::Pipeline => SortField::Pipeline,
+            PartnerSortField::Revenue => SortField::Revenue,
             PartnerSortField::CreatedAt => SortField::CreatedAt,
             PartnerSortField::UpdatedAt => SortField::UpdatedAt,
         }
@@ -134,16 +157,49 @@ fn range(input: &Option<IntRange>, field: &str) -> ApiResult<Range> {
     let Some(input) = input else {
         return Ok(Range::default());
     };
-    let (mut gte, mut lte) = (input.gte.map(i64::from), input.lte.map(i64::from));
-    if let Some(between) = &input.between {
+    let between = input
+        .between
+        .as_ref()
+        .map(|b| b.iter().copied().map(i64::from).collect());
+    bounds(
+        input.gte.map(i64::from),
+        input.lte.map(i64::from),
+        between,
+        field,
+    )
+}
+
+fn big_range(input: &Option<BigIntRange>, field: &str) -> ApiResult<Range> {
+    let Some(input) = input else {
+        return Ok(Range::default());
+    };
+    let between = input
+        .between
+        .as_ref()
+        .map(|b| b.iter().map(|v| v.0).collect());
+    bounds(
+        input.gte.map(|v| v.0),
+        input.lte.map(|v| v.0),
+        between,
+        field,
+    )
+}
+
+fn bounds(
+    mut gte: Option<i64>,
+    mut lte: Option<i64>,
+    between: Option<Vec<i64>>,
+    field: &str,
+) -> ApiResult<Range> {
+    if let Some(between) = between {
         let [min, max] = between.as_slice() else {
             return Err(ApiError::bad_input(
                 format!("{field}.between"),
                 "between takes exactly two values: [min, max]",
             ));
         };
-        gte = Some(i64::from(*min));
-        lte = Some(i64::from(*max));
+        gte = Some(*min);
+        lte = Some(*max);
     }
     if let (Some(gte), Some(lte)) = (gte, lte)
         && gte > lte
@@ -210,6 +266,8 @@ impl PartnerFilterInput {
             fit_score: range(&self.fit_score, "filter.fitScore")?,
             health_score: range(&self.health_score, "filter.healthScore")?,
             employees: range(&self.employees, "filter.employees")?,
+            pipeline: big_range(&self.pipeline, "filter.pipeline")?,
+            revenue: big_range(&self.revenue, "filter.revenue")?,
             include_archived: self.include_archived.unwrap_or(false),
         })
     }
