@@ -284,6 +284,31 @@ async fn registrations_are_reviewed_into_tracked_deals_and_rollups_follow(backen
     assert_eq!(rolled["activeDeals"], expected.active_deals);
     assert_eq!(rolled["closedDeals"], expected.closed_deals);
     assert_eq!(rolled["customers"], expected.customers);
+    // Both carry their history: who changed which fields.
+    let history = app
+        .query_as(
+            &owner.access_token,
+            "query($deal: ID!, $registration: ID!) { deal(id: $deal) { history(first: 10) { edges { node { action actorKind changes } } } } dealRegistration(id: $registration) { history(first: 10) { edges { node { action changes } } } } }",
+            json!({ "deal": deal, "registration": id }),
+        )
+        .await;
+    let deal_history = &history["data"]["deal"]["history"]["edges"];
+    assert_eq!(deal_history[0]["node"]["action"], "create", "{history}");
+    assert_eq!(deal_history[1]["node"]["actorKind"], "USER");
+    assert_eq!(
+        deal_history[1]["node"]["changes"]["status"],
+        json!({ "before": "open", "after": "won" })
+    );
+    let registration_history = &history["data"]["dealRegistration"]["history"]["edges"];
+    assert_eq!(
+        registration_history.as_array().map(Vec::len),
+        Some(3),
+        "submitted, under review, approved: {history}"
+    );
+    assert_eq!(
+        registration_history[2]["node"]["changes"]["status"],
+        json!({ "before": "under_review", "after": "approved" })
+    );
     let node = app
         .query_as(
             &owner.access_token,

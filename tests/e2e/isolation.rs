@@ -16,6 +16,8 @@ enum Target {
     ApiKey,
     Invitation,
     Partner,
+    Deal,
+    DealRegistration,
 }
 
 struct Case {
@@ -39,6 +41,19 @@ const CASES: &[Case] = &[
     Case { name: "updatePartner", target: Target::Partner, document: "mutation($id: ID!) { updatePartner(input: { id: $id, expectedVersion: 1, patch: { name: \"Pwned\" } }) { partner { id name } } }" },
     Case { name: "archivePartner", target: Target::Partner, document: "mutation($id: ID!) { archivePartner(input: { id: $id }) { partner { id name } } }" },
     Case { name: "deletePartner", target: Target::Partner, document: "mutation($id: ID!) { deletePartner(input: { id: $id }) { deletedPartnerId } }" },
+    Case { name: "node(Deal)", target: Target::Deal, document: "query($id: ID!) { node(id: $id) { id ... on Deal { customerName } } }" },
+    Case { name: "node(DealRegistration)", target: Target::DealRegistration, document: "query($id: ID!) { node(id: $id) { id ... on DealRegistration { customerName } } }" },
+    Case { name: "deal", target: Target::Deal, document: "query($id: ID!) { deal(id: $id) { id customerName } }" },
+    Case { name: "dealRegistration", target: Target::DealRegistration, document: "query($id: ID!) { dealRegistration(id: $id) { id customerName } }" },
+    Case { name: "deals(filter.partnerId)", target: Target::Partner, document: "query($id: ID!) { deals(first: 5, filter: { partnerId: $id }) { totalCount edges { node { customerName } } } }" },
+    Case { name: "dealRegistrations(filter.partnerId)", target: Target::Partner, document: "query($id: ID!) { dealRegistrations(first: 5, filter: { partnerId: $id }) { totalCount edges { node { customerName } } } }" },
+    Case { name: "checkDealConflicts", target: Target::Partner, document: "query($id: ID!) { checkDealConflicts(input: { customerDomain: \"initrode.com\", partnerId: $id }) { hasConflicts deals { customerName } } }" },
+    Case { name: "registerDeal", target: Target::Partner, document: "mutation($id: ID!) { registerDeal(input: { partnerId: $id, customerName: \"Pwned\", customerDomain: \"pwned.com\", amount: { amountMinor: \"1\", currency: \"USD\" } }) { registration { id } } }" },
+    Case { name: "createDeal", target: Target::Partner, document: "mutation($id: ID!) { createDeal(input: { partnerId: $id, customerName: \"Pwned\", amount: { amountMinor: \"1\", currency: \"USD\" } }) { deal { id } } }" },
+    Case { name: "startDealRegistrationReview", target: Target::DealRegistration, document: "mutation($id: ID!) { startDealRegistrationReview(input: { id: $id }) { registration { id status } } }" },
+    Case { name: "reviewDealRegistration", target: Target::DealRegistration, document: "mutation($id: ID!) { reviewDealRegistration(input: { id: $id, decision: APPROVE }) { registration { id status } } }" },
+    Case { name: "closeDeal", target: Target::Deal, document: "mutation($id: ID!) { closeDeal(input: { id: $id, outcome: WON }) { deal { id status } } }" },
+    Case { name: "inviteMember(partnerId)", target: Target::Partner, document: "mutation($id: ID!) { inviteMember(input: { email: \"mole@globex.com\", role: PARTNER, partnerId: $id }) { invitation { id } } }" },
     Case { name: "clearPartnerOverride", target: Target::Partner, document: "mutation($id: ID!) { clearPartnerOverride(input: { id: $id, field: NAME }) { partner { id name } } }" },
 ];
 
@@ -50,6 +65,8 @@ struct OrgA {
     api_key_secret: String,
     invitation_id: String,
     partner_id: String,
+    deal_id: String,
+    registration_id: String,
 }
 
 impl OrgA {
@@ -60,6 +77,8 @@ impl OrgA {
             Target::ApiKey => &self.api_key_id,
             Target::Invitation => &self.invitation_id,
             Target::Partner => &self.partner_id,
+            Target::Deal => &self.deal_id,
+            Target::DealRegistration => &self.registration_id,
         }
     }
 }
@@ -71,6 +90,8 @@ const A_SECRETS: &[&str] = &[
     "carl@acme.io",
     "A's key",
     "Initech Partner",
+    "Initrode Customer",
+    "initrode.com",
 ];
 
 async fn populate_a(app: &TestApp) -> OrgA {
@@ -118,7 +139,21 @@ async fn populate_a(app: &TestApp) -> OrgA {
         .as_str()
         .expect("partner")
         .to_owned();
+    let registration = app
+        .query_as(&owner.access_token, "mutation($id: ID!) { registerDeal(input: { partnerId: $id, customerName: \"Initrode Customer\", customerDomain: \"initrode.com\", amount: { amountMinor: \"100\", currency: \"USD\" } }) { registration { id } } }", json!({ "id": partner_id }))
+        .await;
+    let deal = app
+        .query_as(&owner.access_token, "mutation($id: ID!) { createDeal(input: { partnerId: $id, customerName: \"Initrode Customer\", customerDomain: \"initrode.com\", amount: { amountMinor: \"100\", currency: \"USD\" } }) { deal { id } } }", json!({ "id": partner_id }))
+        .await;
     OrgA {
+        registration_id: registration["data"]["registerDeal"]["registration"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("registration: {registration}"))
+            .to_owned(),
+        deal_id: deal["data"]["createDeal"]["deal"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("deal: {deal}"))
+            .to_owned(),
         partner_id,
         owner,
         member_id,
@@ -218,6 +253,31 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
         a_partner["data"]["partner"],
         json!({ "name": "Initech Partner", "archivedAt": null, "version": 1 }),
         "{a_partner}"
+    );
+    let a_deals = app
+        .query_as(
+            &a.owner.access_token,
+            "query($deal: ID!, $registration: ID!) { deal(id: $deal) { status version } dealRegistration(id: $registration) { status version } }",
+            json!({ "deal": a.deal_id, "registration": a.registration_id }),
+        )
+        .await;
+    assert_eq!(
+        a_deals["data"],
+        json!({ "deal": { "status": "OPEN", "version": 1 }, "dealRegistration": { "status": "SUBMITTED", "version": 1 } }),
+        "{a_deals}"
+    );
+    // B's own lists and conflict checks know nothing of A's deals.
+    let b_view = app
+        .query_as(
+            &b.access_token,
+            "{ deals(first: 5) { totalCount } dealRegistrations(first: 5) { totalCount } checkDealConflicts(input: { customerDomain: \"initrode.com\" }) { hasConflicts } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        b_view["data"],
+        json!({ "deals": { "totalCount": 0 }, "dealRegistrations": { "totalCount": 0 }, "checkDealConflicts": { "hasConflicts": false } }),
+        "{b_view}"
     );
     let a_viewer = app
         .query_as(&a.api_key_secret, "{ viewer { role } }", json!({}))

@@ -63,3 +63,36 @@ impl AuditEntry {
         self.0.created_at
     }
 }
+
+/// The audit trail of one subject (`partner`, `deal`, `deal_registration`), oldest first.
+pub(crate) async fn history(
+    ctx: &async_graphql::Context<'_>,
+    org_id: uuid::Uuid,
+    subject_kind: &'static str,
+    subject_id: uuid::Uuid,
+    page: (Option<i32>, Option<String>, Option<i32>, Option<String>),
+) -> crate::error::ApiResult<crate::graphql::connection::PageConnection<AuditEntry>> {
+    use crate::graphql::connection::PageRequest;
+    let kind = format!("{subject_kind}-history");
+    let services = ctx.data_unchecked::<crate::graphql::Services>();
+    let (first, after, last, before) = page;
+    let page = PageRequest::<(DateTime<Utc>, uuid::Uuid)>::parse(
+        &kind,
+        first,
+        after,
+        last,
+        before,
+        &services.limits,
+    )?;
+    let keyset = partnergraph_persistence::page::KeysetPage {
+        after: page.after,
+        before: page.before,
+        limit: page.fetch_limit(),
+        descending: page.backward,
+    };
+    let mut conn = services.db.conn().await?;
+    let (rows, total) =
+        partnergraph_persistence::audit::page(&mut conn, org_id, subject_kind, subject_id, &keyset)
+            .await?;
+    Ok(page.into_connection(&kind, rows, total, |e| (e.created_at, e.id), AuditEntry))
+}

@@ -8,9 +8,11 @@ use partnergraph_persistence::deals::{Deal as DealRecord, Registration as Regist
 use partnergraph_persistence::types::now;
 
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::connection::{PageConnection, complexity};
 use crate::graphql::loaders::{Loaders, PartnerKey, UserKey};
 use crate::graphql::node::{NodeKind, encode_uuid};
 use crate::graphql::scalars::{Date, Money};
+use crate::graphql::types::audit_entry::{AuditEntry, history};
 use crate::graphql::types::partner::Partner;
 use crate::graphql::types::user::User;
 
@@ -179,6 +181,27 @@ impl Deal {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+
+    /// Every change to the deal: who (user, API key or system), when, and each changed field
+    /// with its value before and after; oldest first.
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n entries.")] first: Option<i32>,
+        #[graphql(desc = "Return entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n entries.")] last: Option<i32>,
+        #[graphql(desc = "Return entries before this cursor.")] before: Option<String>,
+    ) -> ApiResult<PageConnection<AuditEntry>> {
+        history(
+            ctx,
+            self.0.org_id,
+            "deal",
+            self.0.id,
+            (first, after, last, before),
+        )
+        .await
+    }
 }
 
 /// A deal registration.
@@ -288,6 +311,27 @@ impl DealRegistration {
     /// Last change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+
+    /// Every change to the registration: who (user, API key or system), when, and each changed field
+    /// with its value before and after; oldest first.
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n entries.")] first: Option<i32>,
+        #[graphql(desc = "Return entries after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n entries.")] last: Option<i32>,
+        #[graphql(desc = "Return entries before this cursor.")] before: Option<String>,
+    ) -> ApiResult<PageConnection<AuditEntry>> {
+        history(
+            ctx,
+            self.0.org_id,
+            "deal_registration",
+            self.0.id,
+            (first, after, last, before),
+        )
+        .await
     }
 }
 

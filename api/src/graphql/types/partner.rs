@@ -3,9 +3,7 @@
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use partnergraph_persistence::audit;
 use partnergraph_persistence::deals::DealFilter;
-use partnergraph_persistence::page::KeysetPage;
 use partnergraph_persistence::partners::Partner as PartnerRecord;
 use partnergraph_persistence::partners::Relation;
 use partnergraph_persistence::users::User as UserRecord;
@@ -410,31 +408,13 @@ impl Partner {
         #[graphql(desc = "Return the last n entries.")] last: Option<i32>,
         #[graphql(desc = "Return entries before this cursor.")] before: Option<String>,
     ) -> ApiResult<PageConnection<AuditEntry>> {
-        const KIND: &str = "partner-history";
-        let services = ctx.data_unchecked::<Services>();
-        let page = PageRequest::<(DateTime<Utc>, uuid::Uuid)>::parse(
-            KIND,
-            first,
-            after,
-            last,
-            before,
-            &services.limits,
-        )?;
-        let keyset = KeysetPage {
-            after: page.after,
-            before: page.before,
-            limit: page.fetch_limit(),
-            descending: page.backward,
-        };
-        let mut conn = services.db.conn().await?;
-        let (rows, total) = audit::page(
-            &mut conn,
+        crate::graphql::types::audit_entry::history(
+            ctx,
             self.record.org_id,
             "partner",
             self.record.id,
-            &keyset,
+            (first, after, last, before),
         )
-        .await?;
-        Ok(page.into_connection(KIND, rows, total, |e| (e.created_at, e.id), AuditEntry))
+        .await
     }
 }
