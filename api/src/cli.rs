@@ -45,9 +45,13 @@ pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupErr
             BenchTarget::SignIn { iterations } => bench_sign_in(&cli.settings, iterations).await,
             BenchTarget::PartnersPage {
                 partners,
+                deals,
                 iterations,
                 use_database_url,
-            } => bench_partners_page(&cli.settings, partners, iterations, use_database_url).await,
+            } => {
+                bench_partners_page(&cli.settings, partners, deals, iterations, use_database_url)
+                    .await
+            }
         },
         Command::SeedDemo(args) => seed_demo(&cli.settings, &args).await,
     }
@@ -209,13 +213,15 @@ async fn seed_demo(settings: &crate::Settings, args: &SeedDemoArgs) -> Result<()
         domain.as_str(),
         hash,
         args.partners,
+        args.deals,
         args.seed,
         concurrency,
     )
     .await?;
     print(&format!(
-        "seeded {} partners into {} in {:.1} s; sign in as owner@{} with the demo password\n",
+        "seeded {} partners and {} deals into {} in {:.1} s; sign in as owner@{} with the demo password\n",
         args.partners,
+        args.deals,
         domain.as_str(),
         started.elapsed().as_secs_f64(),
         domain.as_str()
@@ -226,6 +232,7 @@ async fn seed_demo(settings: &crate::Settings, args: &SeedDemoArgs) -> Result<()
 async fn bench_partners_page(
     settings: &crate::Settings,
     count: u64,
+    deal_count: u64,
     iterations: usize,
     use_database_url: bool,
 ) -> Result<(), StartupError> {
@@ -264,7 +271,7 @@ async fn bench_partners_page(
     } else {
         1
     };
-    let seeded = crate::seed::seed(&db, &domain, hash, count, 42, concurrency).await?;
+    let seeded = crate::seed::seed(&db, &domain, hash, count, deal_count, 42, concurrency).await?;
     let seeding = started.elapsed();
     let member = crate::auth::Member {
         org_id: seeded.org_id,
@@ -276,7 +283,7 @@ async fn bench_partners_page(
         partner_id: None,
     };
     let schema = server.schema().clone();
-    let fields = "totalCount edges { node { id name type stage fitScore healthScore regions tags { category value } partnerManager { name } } }";
+    let fields = "totalCount edges { node { id name type stage fitScore healthScore pipeline { amountMinor } revenue { amountMinor } activeDeals regions tags { category value } partnerManager { name } } }";
     let shapes = [
         (
             "first 50 by name",
@@ -289,6 +296,12 @@ async fn bench_partners_page(
             ),
         ),
         (
+            "first 50 by pipeline desc",
+            format!(
+                "{{ partners(first: 50, orderBy: [{{ field: PIPELINE, direction: DESC }}]) {{ {fields} }} }}"
+            ),
+        ),
+        (
             "filtered (types, stages, region, fit)",
             format!(
                 "{{ partners(first: 50, filter: {{ types: [RESELLER, TECHNOLOGY], stages: [ACTIVE, SCALING, ACTIVATED], regions: [\"EMEA\"], fitScore: {{ gte: 60 }} }}) {{ {fields} }} }}"
@@ -296,7 +309,7 @@ async fn bench_partners_page(
         ),
     ];
     let mut report = format!(
-        "partners page over {count} partners on {:?} (seeded in {:.1} s), {iterations} requests each:\n",
+        "partners page over {count} partners and {deal_count} deals on {:?} (seeded in {:.1} s), {iterations} requests each:\n",
         db.backend(),
         seeding.as_secs_f64()
     );

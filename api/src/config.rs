@@ -48,6 +48,9 @@ pub struct SeedDemoArgs {
     /// Partners to create.
     #[arg(long, default_value_t = 1_000)]
     pub partners: u64,
+    /// Deals to create over those partners (with their financial rollups).
+    #[arg(long, default_value_t = 0)]
+    pub deals: u64,
     /// Random seed: the same seed creates the same partners.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -87,6 +90,9 @@ pub enum BenchTarget {
         /// Partners to seed first.
         #[arg(long, default_value_t = 100_000)]
         partners: u64,
+        /// Deals to seed over them (drives pipeline and revenue).
+        #[arg(long, default_value_t = 0)]
+        deals: u64,
         /// Requests to time per query shape.
         #[arg(long, default_value_t = 50)]
         iterations: usize,

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeSet;
 
+use partnergraph_domain::deals::{DealMotion, DealStatus};
 use partnergraph_domain::partners::{
     PartnerCategory, PartnerStage, PartnerStatus, PartnerType, QuarterlyWeights, Score, TagCategory,
 };
 use partnergraph_domain::{Currency, Money, Role};
 use partnergraph_persistence::audit::{self, AuditEntry};
+use partnergraph_persistence::deals::{self, Deal};
 use partnergraph_persistence::organizations::{self, Organization};
 use partnergraph_persistence::partners::{self, Insights, JointPlan, Partner};
 use partnergraph_persistence::types::now;
@@ -221,6 +223,76 @@ pub fn partner(rng: &mut Rng, org_id: Uuid, manager: Uuid, index: u64) -> Partne
     }
 }
 
+/// Deal `index` of the demo: attributed to a partner with a skew (a few partners hold most
+/// deals), 45% open, 35% won, 20% lost, 60% product motion, $1k to $500k, customers from a
+/// pool of 50,000 domains (so partners share customers and conflicts exist).
+fn deal(rng: &mut Rng, org_id: Uuid, partners: &[Uuid], index: u64) -> Deal {
+    let u = (rng.below(1_000_000) as f64) / 1_000_000.0;
+    let partner = partners[((u * u * partners.len() as f64) as usize).min(partners.len() - 1)];
+    let status = *rng.weighted(&[
+        (DealStatus::Open, 45),
+        (DealStatus::Won, 35),
+        (DealStatus::Lost, 20),
+    ]);
+    let motion = *rng.weighted(&[(DealMotion::Product, 60), (DealMotion::Services, 40)]);
+    let amount = 100_000 * i64::try_from((1 + rng.below(50)) * (1 + rng.below(10))).unwrap_or(1);
+    let customer = rng.below(50_000);
+    let today = chrono::Utc::now().date_naive();
+    let days = |n: u64| chrono::Duration::days(i64::try_from(n).unwrap_or(0));
+    let created_at = now();
+    Deal {
+        org_id,
+        id: Uuid::now_v7(),
+        partner_id: partner,
+        registration_id: None,
+        external_id: Some(format!("demo-deal-{index}")),
+        name: Some(format!("Demo deal {index}")),
+        customer_name: format!("Customer {customer}"),
+        customer_domain: Some(format!("customer-{customer}.example")),
+        amount: Money::new(amount, Currency::USD),
+        motion,
+        status,
+        expected_close_on: Some(today - days(180) + days(rng.below(360))),
+        closed_on: (status != DealStatus::Open).then(|| today - days(rng.below(365))),
+        version: 1,
+        created_at,
+        updated_at: created_at,
+    }
+}
+
+/// Adds `count` deals over the organisation's demo partners (in `demo-N` order, so the same
+/// seed gives the same attribution) and refreshes every partner's rollups.
+async fn seed_deals(db: &Database, org_id: Uuid, count: u64, seed: u64) -> Result<(), DbError> {
+    let mut conn = db.conn().await?;
+    let mut partners: Vec<(u64, Uuid)> = partners::external_ids(&mut conn, org_id)
+        .await?
+        .into_iter()
+        .filter_map(|(id, external)| {
+            external?
+                .strip_prefix("demo-")?
+                .parse()
+                .ok()
+                .map(|i| (i, id))
+        })
+        .collect();
+    if partners.is_empty() {
+        return Ok(());
+    }
+    partners.sort_unstable();
+    let ids: Vec<Uuid> = partners.into_iter().map(|(_, id)| id).collect();
+    let mut rng = Rng::new(seed ^ 0xD1A1_5EED);
+    let mut index = 0;
+    while index < count {
+        let end = (index + 10_000).min(count);
+        let batch: Vec<Deal> = (index..end)
+            .map(|i| deal(&mut rng, org_id, &ids, i))
+            .collect();
+        deals::insert_bulk(&mut conn, &batch).await?;
+        index = end;
+    }
+    deals::refresh_financials_of(&mut conn, org_id, &ids).await
+}
+
 /// What was seeded.
 #[derive(Debug, Clone)]
 pub struct Seeded {
@@ -230,13 +302,14 @@ pub struct Seeded {
     pub owner_id: Uuid,
 }
 
-/// Creates the demo organisation `domain` with an owner (password hash given) and `count`
-/// partners, `concurrency` at a time.
+/// Creates the demo organisation `domain` with an owner (password hash given), `count`
+/// partners (`concurrency` at a time) and `deal_count` deals with their rollups.
 pub async fn seed(
     db: &Database,
     domain: &str,
     password_hash: String,
     count: u64,
+    deal_count: u64,
     seed: u64,
     concurrency: usize,
 ) -> Result<Seeded, DbError> {
@@ -292,6 +365,7 @@ pub async fn seed(
         task.await
             .map_err(|e| DbError::Migration(e.to_string()))??;
     }
+    seed_deals(db, org_id, deal_count, seed).await?;
     // Plan later queries for the data as loaded, not for an empty table.
     db.analyze().await?;
     Ok(Seeded { org_id, owner_id })

@@ -334,6 +334,65 @@ pub(crate) const CLOSED_SQL: &str =
 pub(crate) const CUSTOMERS_SQL: &str =
     "cast(count(distinct case when deals.status = 'won' then deals.customer_domain end) as bigint)";
 
+/// Rows per multi-row insert: well under both backends' bind-parameter limits (17 columns).
+const BULK_CHUNK: usize = 500;
+
+/// Inserts many deals without audit entries, a chunk per transaction, then leaves the
+/// rollups to [`refresh_financials_of`]. For bulk loading only (`seed-demo`): every
+/// user-facing write goes through [`create_deals`] or [`update_deal`].
+///
+/// A named exception to "one query for both backends": PostgreSQL takes multi-row inserts,
+/// while diesel cannot batch these nullable columns on SQLite, where row-by-row inserts in
+/// one transaction are as fast (no network round trips).
+pub async fn insert_bulk(conn: &mut Conn, new: &[Deal]) -> Result<(), DbError> {
+    for chunk in new.chunks(BULK_CHUNK) {
+        let rows: Vec<DealValues> = chunk.iter().map(deal_values).collect();
+        match conn {
+            Conn::Postgres(c) => {
+                let c: &mut diesel_async::AsyncPgConnection = c;
+                diesel::insert_into(deals::table)
+                    .values(rows)
+                    .execute(c)
+                    .await?;
+            }
+            Conn::Sqlite(c) => {
+                let c: &mut crate::db::SqliteConn = c;
+                c.transaction(async |c| {
+                    for row in rows {
+                        diesel::insert_into(deals::table)
+                            .values(row)
+                            .execute(c)
+                            .await?;
+                    }
+                    Ok::<_, diesel::result::Error>(())
+                })
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes the rollups of `partner_ids` from their deals, a few thousand partners per
+/// transaction.
+pub async fn refresh_financials_of(
+    conn: &mut Conn,
+    org_id: Uuid,
+    partner_ids: &[Uuid],
+) -> Result<(), DbError> {
+    let org = DbUuid(org_id);
+    for chunk in partner_ids.chunks(5_000) {
+        let ids: Vec<DbUuid> = chunk.iter().copied().map(DbUuid).collect();
+        run!(conn, |c| c
+            .transaction(async |c| {
+                refresh_financials!(c, org, ids.clone());
+                Ok::<_, diesel::result::Error>(())
+            })
+            .await)?;
+    }
+    Ok(())
+}
+
 /// Why a deal or registration write did not happen.
 #[derive(Debug)]
 pub enum DealWriteError {

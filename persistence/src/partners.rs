@@ -381,6 +381,22 @@ pub async fn cores_by_ids(
         .collect()
 }
 
+/// Every partner of the organisation as `(id, external id)`, in one statement.
+pub async fn external_ids(
+    conn: &mut Conn,
+    org_id: Uuid,
+) -> Result<Vec<(Uuid, Option<String>)>, DbError> {
+    let rows: Vec<(DbUuid, Option<String>)> = run!(conn, |c| partners::table
+        .filter(partners::org_id.eq(DbUuid(org_id)))
+        .select((partners::id, partners::external_id))
+        .load(c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, external)| (id.0, external))
+        .collect())
+}
+
 /// A partner with its 1:1 rows, as the core queries load it.
 pub(crate) type Row = (
     PartnerRow,

@@ -667,6 +667,8 @@ async fn seed_demo_creates_a_usable_demo_organisation(backend: Backend) {
         "seed-demo",
         "--partners",
         "25",
+        "--deals",
+        "300",
         "--seed",
         "7",
         "--database-url",
@@ -703,6 +705,27 @@ async fn seed_demo_creates_a_usable_demo_organisation(backend: Backend) {
             .as_array()
             .is_some_and(|r| !r.is_empty())
     );
+    // Every seeded deal is rolled up onto its partner.
+    let rolled = app
+        .query_as(
+            token,
+            "{ deals(first: 1) { totalCount } open: deals(first: 1, filter: { statuses: [OPEN] }) { totalCount } partners(first: 25) { edges { node { activeDeals closedDeals } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(rolled["data"]["deals"]["totalCount"], 300, "{rolled}");
+    let (active, closed) = rolled["data"]["partners"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .fold((0, 0), |(a, c), e| {
+            (
+                a + e["node"]["activeDeals"].as_i64().expect("active"),
+                c + e["node"]["closedDeals"].as_i64().expect("closed"),
+            )
+        });
+    assert_eq!(json!(active), rolled["data"]["open"]["totalCount"]);
+    assert_eq!(active + closed, 300);
 }
 
 on_both_backends!(seed_demo_creates_a_usable_demo_organisation);
