@@ -16,10 +16,12 @@ use uuid::Uuid;
 
 use crate::db::Conn;
 use crate::error::DbError;
+use crate::partner_contacts::{Contact, ContactRow};
 use crate::partners::{InsightsRow, JointPlanRow, Partner, PartnerRow, core_from};
 use crate::run;
 use crate::schema::{
-    partner_insights, partner_joint_plans, partner_list_values, partner_tags, partners,
+    partner_contacts, partner_insights, partner_joint_plans, partner_list_values, partner_tags,
+    partners,
 };
 use crate::types::{DbTimestamp, DbUuid};
 
@@ -353,18 +355,34 @@ fn time(value: &SortValue) -> DbTimestamp {
     }
 }
 
-type Row = (PartnerRow, Option<InsightsRow>, Option<JointPlanRow>);
+type Row = (
+    PartnerRow,
+    Option<InsightsRow>,
+    Option<JointPlanRow>,
+    Option<ContactRow>,
+);
 
-/// One page of the partners table (one statement) and, when `with_total`, the filtered total
-/// (one more statement; 0 otherwise).
+/// What a page of the partners table loads besides the partners.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Including {
+    /// The filtered total (one more statement; 0 otherwise).
+    pub total: bool,
+    /// Each partner's primary contact, joined into the page statement (a primary-key lookup
+    /// per row, so it costs no statement of its own; not joined when not asked for).
+    pub primary_contact: bool,
+}
+
+/// One page of the partners table (one statement), each partner with its primary contact when
+/// `including.primary_contact`, and the filtered total when `including.total` (0 otherwise).
 pub async fn list(
     conn: &mut Conn,
     org_id: Uuid,
     filter: &PartnerFilter,
     seek: &Seek,
-    with_total: bool,
-) -> Result<(Vec<Partner>, i64), DbError> {
+    including: Including,
+) -> Result<(Vec<(Partner, Option<Contact>)>, i64), DbError> {
     let org = DbUuid(org_id);
+    let with_contact = including.primary_contact;
     let stage = stage_position_sql();
     let rows: Vec<Row> = run!(conn, |c| {
         let base = partners::table
@@ -378,10 +396,21 @@ pub async fn list(
                     .eq(partners::org_id)
                     .and(partner_joint_plans::partner_id.eq(partners::id))),
             )
+            .left_join(
+                partner_contacts::table.on(partner_contacts::org_id
+                    .eq(partners::org_id)
+                    .and(
+                        partner_contacts::id
+                            .nullable()
+                            .eq(partners::primary_contact_id),
+                    )
+                    .and(with_contact.into_sql::<diesel::sql_types::Bool>())),
+            )
             .select((
                 PartnerRow::as_select(),
                 Option::<InsightsRow>::as_select(),
                 Option::<JointPlanRow>::as_select(),
+                Option::<ContactRow>::as_select(),
             ))
             .into_boxed();
         let query = filtered!(base, org, filter);
@@ -400,7 +429,7 @@ pub async fn list(
             SortField::UpdatedAt => sought!(query, partners::updated_at, seek, v => time(v)).load(c).await,
         }
     })?;
-    let total: i64 = if with_total {
+    let total: i64 = if including.total {
         run!(conn, |c| {
             let base = partners::table
                 .left_join(
@@ -417,8 +446,13 @@ pub async fn list(
     };
     let partners = rows
         .into_iter()
-        .map(|(row, insights, plan)| core_from(row, insights, plan))
-        .collect::<Result<_, _>>()?;
+        .map(|(row, insights, plan, contact)| {
+            Ok((
+                core_from(row, insights, plan)?,
+                contact.map(Contact::try_from).transpose()?,
+            ))
+        })
+        .collect::<Result<_, DbError>>()?;
     Ok((partners, total))
 }
 
