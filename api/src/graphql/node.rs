@@ -14,6 +14,8 @@ use crate::graphql::types::api_key::ApiKey;
 use crate::graphql::types::invitation::Invitation;
 use crate::graphql::types::organization::Organization;
 use crate::graphql::types::partner::Partner;
+use crate::graphql::types::partner_contact::PartnerContact;
+use crate::graphql::types::saved_view::SavedView;
 use crate::graphql::types::schema_migration::SchemaMigration;
 use crate::graphql::types::user::User;
 use crate::graphql::{Services, guard};
@@ -33,6 +35,10 @@ pub enum NodeKind {
     ApiKey,
     /// A partner.
     Partner,
+    /// A partner contact.
+    PartnerContact,
+    /// A saved view of the partners table.
+    SavedView,
 }
 
 impl NodeKind {
@@ -43,6 +49,8 @@ impl NodeKind {
         NodeKind::Invitation,
         NodeKind::ApiKey,
         NodeKind::Partner,
+        NodeKind::PartnerContact,
+        NodeKind::SavedView,
     ];
 
     /// The name inside global IDs (the GraphQL type name).
@@ -54,6 +62,8 @@ impl NodeKind {
             NodeKind::Invitation => "Invitation",
             NodeKind::ApiKey => "ApiKey",
             NodeKind::Partner => "Partner",
+            NodeKind::PartnerContact => "PartnerContact",
+            NodeKind::SavedView => "SavedView",
         }
     }
 }
@@ -125,6 +135,10 @@ pub enum Node {
     ApiKey(ApiKey),
     /// A partner.
     Partner(Partner),
+    /// A partner contact.
+    PartnerContact(PartnerContact),
+    /// A saved view of the partners table.
+    SavedView(SavedView),
 }
 
 /// `node(id:)`.
@@ -184,6 +198,21 @@ impl NodeQuery {
             }
             NodeKind::Partner => match crate::partners::visible(services, member, uuid).await {
                 Ok(partner) => Some(Node::Partner(Partner::from(partner))),
+                Err(crate::error::ApiError::NotFound(_)) => None,
+                Err(error) => return Err(error),
+            },
+            NodeKind::PartnerContact => {
+                match crate::contacts::visible_contact(services, member, uuid).await {
+                    Ok(record) => Some(Node::PartnerContact(PartnerContact {
+                        is_primary: crate::contacts::is_primary(services, &record).await?,
+                        record,
+                    })),
+                    Err(crate::error::ApiError::NotFound(_)) => None,
+                    Err(error) => return Err(error),
+                }
+            }
+            NodeKind::SavedView => match crate::views::mine(&mut conn, member, uuid).await {
+                Ok(view) => Some(Node::SavedView(SavedView(view))),
                 Err(crate::error::ApiError::NotFound(_)) => None,
                 Err(error) => return Err(error),
             },

@@ -3,10 +3,12 @@
 use async_graphql::{Context, MergedObject, Object};
 
 use crate::error::ApiResult;
+use crate::graphql::contacts::ContactMutation;
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
 use crate::graphql::types::server_info::ServerInfo;
+use crate::graphql::views::{ViewMutation, ViewQuery};
 
 /// Server-level queries.
 #[derive(Debug, Default)]
@@ -22,8 +24,19 @@ impl ServerQuery {
 
 /// The query root.
 #[derive(MergedObject, Default)]
-pub struct Query(ServerQuery, NodeQuery, IdentityQuery, PartnerQuery);
+pub struct Query(
+    ServerQuery,
+    NodeQuery,
+    IdentityQuery,
+    PartnerQuery,
+    ViewQuery,
+);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(IdentityMutation, PartnerMutation);
+pub struct Mutation(
+    IdentityMutation,
+    PartnerMutation,
+    ContactMutation,
+    ViewMutation,
+);
