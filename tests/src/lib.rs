@@ -196,6 +196,34 @@ impl TestApp {
             .unwrap_or_else(|| panic!("accept failed: {accepted}"))
     }
 
+    /// A partner-role user tied to partner `partner_id` (a global ID) in `inviter`'s
+    /// organisation. The API cannot invite partner-role users yet, so a member is invited and
+    /// turned into a partner user in the database.
+    pub async fn partner_user(&self, inviter: &Session, email: &str, partner_id: &str) -> Session {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        use partnergraph_persistence::schema::users;
+        use partnergraph_persistence::types::DbUuid;
+        let local = |id: &str| {
+            let (_, local) =
+                partnergraph_api::graphql::node::decode_id(&async_graphql::ID(id.to_owned()), "id")
+                    .expect("a global ID");
+            uuid::Uuid::parse_str(&local).expect("a uuid")
+        };
+        let session = self.invited(inviter, email, "MEMBER").await;
+        let update = diesel::update(
+            users::table.filter(users::id.eq(DbUuid(local(&session.user_id)))),
+        )
+        .set((
+            users::role.eq(partnergraph_domain::Role::Partner.as_str()),
+            users::partner_id.eq(Some(DbUuid(local(partner_id)))),
+        ));
+        let mut conn = self.db.conn().await.expect("a connection");
+        partnergraph_persistence::run!(&mut conn, |c| update.execute(c).await)
+            .expect("made a partner user");
+        session
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         self.shutdown.cancel();
