@@ -124,7 +124,12 @@ pub async fn save(
     id: Option<Uuid>,
     input: &SaveViewInput,
 ) -> ApiResult<SavedView> {
-    let user = keeper(member)?;
+    // Replacing a view that is not the caller's is NOT_FOUND, whoever the caller is.
+    let user = match (keeper(member), id) {
+        (Ok(user), _) => user,
+        (Err(_), Some(_)) => return Err(ApiError::NotFound("view")),
+        (Err(error), None) => return Err(error),
+    };
     let name = ViewName::parse(&input.name)
         .map_err(|e| ApiError::bad_input("input.name", e.to_string()))?
         .into_inner();

@@ -16,6 +16,8 @@ enum Target {
     ApiKey,
     Invitation,
     Partner,
+    PartnerContact,
+    SavedView,
 }
 
 struct Case {
@@ -40,6 +42,16 @@ const CASES: &[Case] = &[
     Case { name: "archivePartner", target: Target::Partner, document: "mutation($id: ID!) { archivePartner(input: { id: $id }) { partner { id name } } }" },
     Case { name: "deletePartner", target: Target::Partner, document: "mutation($id: ID!) { deletePartner(input: { id: $id }) { deletedPartnerId } }" },
     Case { name: "clearPartnerOverride", target: Target::Partner, document: "mutation($id: ID!) { clearPartnerOverride(input: { id: $id, field: NAME }) { partner { id name } } }" },
+    Case { name: "node(PartnerContact)", target: Target::PartnerContact, document: "query($id: ID!) { node(id: $id) { id ... on PartnerContact { name email } } }" },
+    Case { name: "addPartnerContact", target: Target::Partner, document: "mutation($id: ID!) { addPartnerContact(input: { partnerId: $id, name: \"Mole\", makePrimary: true }) { contact { id partner { name } } } }" },
+    Case { name: "updatePartnerContact", target: Target::PartnerContact, document: "mutation($id: ID!) { updatePartnerContact(input: { id: $id, name: \"Pwned\" }) { contact { id name email } } }" },
+    Case { name: "removePartnerContact", target: Target::PartnerContact, document: "mutation($id: ID!) { removePartnerContact(input: { id: $id }) { removedContactId partner { name } } }" },
+    Case { name: "setPrimaryContact", target: Target::Partner, document: "mutation($id: ID!) { setPrimaryContact(input: { partnerId: $id, contactId: null }) { partner { id name } } }" },
+    Case { name: "node(SavedView)", target: Target::SavedView, document: "query($id: ID!) { node(id: $id) { id ... on SavedView { name filter } } }" },
+    Case { name: "partners(view)", target: Target::SavedView, document: "query($id: ID!) { partners(view: $id) { totalCount edges { node { name } } } }" },
+    Case { name: "saveView", target: Target::SavedView, document: "mutation($id: ID!) { saveView(input: { id: $id, name: \"Pwned\" }) { view { id name } } }" },
+    Case { name: "deleteView", target: Target::SavedView, document: "mutation($id: ID!) { deleteView(input: { id: $id }) { deletedViewId } }" },
+    Case { name: "setDefaultView", target: Target::SavedView, document: "mutation($id: ID!) { setDefaultView(input: { id: $id }) { view { id name } } }" },
 ];
 
 /// Organisation A with one object of every kind, and what must never leak from it.
@@ -50,6 +62,8 @@ struct OrgA {
     api_key_secret: String,
     invitation_id: String,
     partner_id: String,
+    contact_id: String,
+    view_id: String,
 }
 
 impl OrgA {
@@ -60,6 +74,8 @@ impl OrgA {
             Target::ApiKey => &self.api_key_id,
             Target::Invitation => &self.invitation_id,
             Target::Partner => &self.partner_id,
+            Target::PartnerContact => &self.contact_id,
+            Target::SavedView => &self.view_id,
         }
     }
 }
@@ -71,6 +87,9 @@ const A_SECRETS: &[&str] = &[
     "carl@acme.io",
     "A's key",
     "Initech Partner",
+    "Wanda Contact",
+    "wanda@initech.com",
+    "A's view",
 ];
 
 async fn populate_a(app: &TestApp) -> OrgA {
@@ -118,8 +137,24 @@ async fn populate_a(app: &TestApp) -> OrgA {
         .as_str()
         .expect("partner")
         .to_owned();
+    let contact = app
+        .query_as(&owner.access_token, "mutation($id: ID!) { addPartnerContact(input: { partnerId: $id, name: \"Wanda Contact\", email: \"wanda@initech.com\" }) { contact { id } } }", json!({ "id": partner_id }))
+        .await;
+    let contact_id = contact["data"]["addPartnerContact"]["contact"]["id"]
+        .as_str()
+        .expect("contact")
+        .to_owned();
+    let view = app
+        .query_as(&owner.access_token, "mutation { saveView(input: { name: \"A's view\", filter: { search: \"Initech\" }, isDefault: true }) { view { id } } }", json!({}))
+        .await;
+    let view_id = view["data"]["saveView"]["view"]["id"]
+        .as_str()
+        .expect("view")
+        .to_owned();
     OrgA {
         partner_id,
+        contact_id,
+        view_id,
         owner,
         member_id,
         api_key_id: key["data"]["createApiKey"]["apiKey"]["id"]
@@ -218,6 +253,30 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
         a_partner["data"]["partner"],
         json!({ "name": "Initech Partner", "archivedAt": null, "version": 1 }),
         "{a_partner}"
+    );
+    let a_contacts = app
+        .query_as(
+            &a.owner.access_token,
+            "query($id: ID!) { partner(id: $id) { primaryContact { name } contacts { name } } }",
+            json!({ "id": a.partner_id }),
+        )
+        .await;
+    assert_eq!(
+        a_contacts["data"]["partner"],
+        json!({ "primaryContact": null, "contacts": [{ "name": "Wanda Contact" }] }),
+        "{a_contacts}"
+    );
+    let a_views = app
+        .query_as(
+            &a.owner.access_token,
+            "{ partnerViews { name isDefault } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        a_views["data"]["partnerViews"],
+        json!([{ "name": "A's view", "isDefault": true }]),
+        "{a_views}"
     );
     let a_viewer = app
         .query_as(&a.api_key_secret, "{ viewer { role } }", json!({}))
