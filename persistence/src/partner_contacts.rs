@@ -337,19 +337,22 @@ pub async fn set_primary(
     entry: &AuditEntry,
 ) -> Result<(), WriteError> {
     let (org, partner) = (DbUuid(org_id), DbUuid(partner_id));
-    let contact_exists = change.contact_id.map(|id| {
-        diesel::select(diesel::dsl::exists(
+    // A no-op update rather than a read: it waits for a concurrent removal of the contact to
+    // commit (row lock) and then finds nothing, so the partner never names a removed contact.
+    let claim_contact = change.contact_id.map(|id| {
+        diesel::update(
             partner_contacts::table
                 .filter(partner_contacts::org_id.eq(org))
                 .filter(partner_contacts::id.eq(DbUuid(id)))
                 .filter(partner_contacts::partner_id.eq(partner)),
-        ))
+        )
+        .set(partner_contacts::updated_at.eq(partner_contacts::updated_at))
     });
     let insert_entry = audit::insert_statement(entry);
     run!(conn, |c| c
         .transaction(async |c| {
-            if let Some(exists) = contact_exists
-                && !exists.get_result::<bool>(c).await?
+            if let Some(claim) = claim_contact
+                && claim.execute(c).await? == 0
             {
                 return Err(WriteError::NotFound);
             }
