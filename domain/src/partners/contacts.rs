@@ -85,10 +85,13 @@ fn line(input: Option<&str>, max: usize) -> Result<Option<String>, PartnerValueE
 }
 
 fn phone_number(phone: String) -> Result<String, PartnerValueError> {
-    let allowed = |c: char| {
-        c.is_ascii_digit() || " +()-./#".contains(c) || matches!(c, 'x' | 'X' | 'e' | 't')
-    };
-    if !phone.chars().all(allowed) || !phone.chars().any(|c| c.is_ascii_digit()) {
+    // Extensions may be written `x12` or `ext 12`; everything else is digits and punctuation.
+    let rest = phone
+        .to_ascii_lowercase()
+        .replace("ext", "")
+        .replace('x', "");
+    let allowed = |c: char| c.is_ascii_digit() || " +()-./#".contains(c);
+    if !rest.chars().all(allowed) || !rest.chars().any(|c| c.is_ascii_digit()) {
         return Err(PartnerValueError::InvalidPhone);
     }
     Ok(phone)
@@ -136,6 +139,11 @@ mod tests {
             part(ContactDetails::parse("A", None, Some("+-"), None)),
             Some(ContactPart::Phone)
         );
+        assert_eq!(
+            part(ContactDetails::parse("A", None, Some("tee 5"), None)),
+            Some(ContactPart::Phone)
+        );
+        assert!(ContactDetails::parse("A", None, Some("555-0100 x12"), None).is_ok());
         assert_eq!(
             part(ContactDetails::parse(
                 "A",
