@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod contacts;
 pub mod deals;
 pub mod error;
 pub mod graphql;
@@ -15,6 +16,7 @@ pub mod seed;
 pub mod server;
 pub mod startup;
 pub mod telemetry;
+pub mod views;
 
 pub use config::{Cli, Settings};
 pub use server::Server;

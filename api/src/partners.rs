@@ -9,7 +9,9 @@ use partnergraph_domain::partners::{
     PartnerField, PartnerStage, PartnerStatus, can_delete_partners, can_read_partner,
     can_write_partners,
 };
+use partnergraph_persistence::Conn;
 use partnergraph_persistence::audit::{self, AuditEntry};
+use partnergraph_persistence::partner_list::{self, PartnerFilter};
 use partnergraph_persistence::partners::{self, Insights, JointPlan, Partner, WriteError};
 use partnergraph_persistence::types::now;
 use partnergraph_persistence::{organizations, users};
@@ -29,7 +31,13 @@ pub(crate) fn actor(member: &Member) -> audit::Actor {
     }
 }
 
-fn entry(member: &Member, partner_id: Uuid, action: &'static str, changes: Value) -> AuditEntry {
+/// An audit entry on partner `partner_id` by `member`.
+pub(crate) fn entry(
+    member: &Member,
+    partner_id: Uuid,
+    action: &'static str,
+    changes: Value,
+) -> AuditEntry {
     AuditEntry {
         org_id: member.org_id,
         id: Uuid::now_v7(),
@@ -263,6 +271,26 @@ pub async fn create(
     .await
     .map_err(domain_conflict)?;
     Ok(partner)
+}
+
+/// Refuses filter tags that no partner of the organisation has (most likely typos); errors
+/// name `{field}.tags[i].values`.
+pub async fn check_known_tags(
+    conn: &mut Conn,
+    org_id: Uuid,
+    filter: &PartnerFilter,
+    field: &str,
+) -> ApiResult<()> {
+    for (i, (category, values)) in filter.tags.iter().enumerate() {
+        let known = partner_list::known_tags(conn, org_id, *category, values).await?;
+        if let Some(unknown) = values.iter().find(|v| !known.contains(v)) {
+            return Err(ApiError::bad_input(
+                format!("{field}.tags[{i}].values"),
+                format!("no partner has the {} tag `{unknown}`", category.as_str()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Loads a partner the member may see (NOT_FOUND otherwise).

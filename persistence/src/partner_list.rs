@@ -17,11 +17,12 @@ use uuid::Uuid;
 use crate::db::Conn;
 use crate::deals::FinancialsRow;
 use crate::error::DbError;
-use crate::partners::{InsightsRow, JointPlanRow, Partner, PartnerRow, Row, core_from};
+use crate::partner_contacts::{Contact, ContactRow};
+use crate::partners::{InsightsRow, JointPlanRow, Partner, PartnerRow, core_from};
 use crate::run;
 use crate::schema::{
-    partner_financials, partner_insights, partner_joint_plans, partner_list_values, partner_tags,
-    partners,
+    partner_contacts, partner_financials, partner_insights, partner_joint_plans,
+    partner_list_values, partner_tags, partners,
 };
 use crate::types::{DbTimestamp, DbUuid};
 
@@ -377,16 +378,35 @@ fn time(value: &SortValue) -> DbTimestamp {
     }
 }
 
-/// One page of the partners table (one statement) and, when `with_total`, the filtered total
-/// (one more statement; 0 otherwise).
+type Row = (
+    PartnerRow,
+    Option<InsightsRow>,
+    Option<JointPlanRow>,
+    FinancialsRow,
+    Option<ContactRow>,
+);
+
+/// What a page of the partners table loads besides the partners.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Including {
+    /// The filtered total (one more statement; 0 otherwise).
+    pub total: bool,
+    /// Each partner's primary contact, joined into the page statement (a primary-key lookup
+    /// per row, so it costs no statement of its own; not joined when not asked for).
+    pub primary_contact: bool,
+}
+
+/// One page of the partners table (one statement), each partner with its primary contact when
+/// `including.primary_contact`, and the filtered total when `including.total` (0 otherwise).
 pub async fn list(
     conn: &mut Conn,
     org_id: Uuid,
     filter: &PartnerFilter,
     seek: &Seek,
-    with_total: bool,
-) -> Result<(Vec<Partner>, i64), DbError> {
+    including: Including,
+) -> Result<(Vec<(Partner, Option<Contact>)>, i64), DbError> {
     let org = DbUuid(org_id);
+    let with_contact = including.primary_contact;
     let stage = stage_position_sql();
     let rows: Vec<Row> = run!(conn, |c| {
         let base = partners::table
@@ -405,11 +425,22 @@ pub async fn list(
                     .eq(partners::org_id)
                     .and(partner_joint_plans::partner_id.eq(partners::id))),
             )
+            .left_join(
+                partner_contacts::table.on(partner_contacts::org_id
+                    .eq(partners::org_id)
+                    .and(
+                        partner_contacts::id
+                            .nullable()
+                            .eq(partners::primary_contact_id),
+                    )
+                    .and(with_contact.into_sql::<diesel::sql_types::Bool>())),
+            )
             .select((
                 PartnerRow::as_select(),
                 Option::<InsightsRow>::as_select(),
                 Option::<JointPlanRow>::as_select(),
                 FinancialsRow::as_select(),
+                Option::<ContactRow>::as_select(),
             ))
             .into_boxed();
         let query = filtered!(base, org, filter);
@@ -430,7 +461,7 @@ pub async fn list(
             SortField::UpdatedAt => sought!(query, partners::updated_at, seek, v => time(v)).load(c).await,
         }
     })?;
-    let total: i64 = if with_total {
+    let total: i64 = if including.total {
         run!(conn, |c| {
             let base = partners::table
                 .inner_join(
@@ -452,8 +483,13 @@ pub async fn list(
     };
     let partners = rows
         .into_iter()
-        .map(|(row, insights, plan, financials)| core_from(row, insights, plan, financials))
-        .collect::<Result<_, _>>()?;
+        .map(|(row, insights, plan, financials, contact)| {
+            Ok((
+                core_from(row, insights, plan, financials)?,
+                contact.map(Contact::try_from).transpose()?,
+            ))
+        })
+        .collect::<Result<_, DbError>>()?;
     Ok((partners, total))
 }
 

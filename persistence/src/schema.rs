@@ -502,6 +502,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Partner-side people of a partner (`partners.primary_contact_id` names one of them).
+    partner_contacts (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Contact id.
+        id -> crate::types::Uuid,
+        /// The partner.
+        partner_id -> crate::types::Uuid,
+        /// Name.
+        name -> Text,
+        /// Lower-cased e-mail address.
+        email -> Nullable<Text>,
+        /// Phone number.
+        phone -> Nullable<Text>,
+        /// Job title.
+        title -> Nullable<Text>,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// Saved views of the partners table, per user.
+    partner_views (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// View id.
+        id -> crate::types::Uuid,
+        /// The user who keeps it.
+        user_id -> crate::types::Uuid,
+        /// Name (unique per user).
+        name -> Text,
+        /// The filter, in the shape of the GraphQL `PartnerFilterInput`.
+        filter -> crate::types::Json,
+        /// The sort, a list of `{field, direction}` as in the GraphQL `PartnerOrder`.
+        order_by -> crate::types::Json,
+        /// The user's default view (at most one per user).
+        is_default -> Bool,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -522,4 +570,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     deal_registrations,
     deals,
     partner_financials,
+    partner_contacts,
+    partner_views,
 );

@@ -444,24 +444,7 @@ async fn partner_users_register_for_their_own_partner_and_see_only_its_deals(bac
     let owner = app.signed_up("ana@acme.io").await;
     let globex = partner(&app, &owner, "Globex").await;
     let hooli = partner(&app, &owner, "Hooli").await;
-    let invited = app
-        .query_as(
-            &owner.access_token,
-            "mutation($partner: ID!) { inviteMember(input: { email: \"pat@globex.com\", role: PARTNER, partnerId: $partner }) { invitation { token } } }",
-            json!({ "partner": globex }),
-        )
-        .await;
-    let token = invited["data"]["inviteMember"]["invitation"]["token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("invite failed: {invited}"));
-    let accepted = app
-        .query_with(
-            "mutation($token: String!, $password: String!) { acceptInvitation(input: { token: $token, password: $password, name: \"Pat\" }) { accessToken refreshToken viewer { user { id } organization { id } } } }",
-            json!({ "token": token, "password": partnergraph_tests::PASSWORD }),
-        )
-        .await;
-    let pat = Session::from_auth_payload(&accepted["data"]["acceptInvitation"])
-        .unwrap_or_else(|| panic!("accept failed: {accepted}"));
+    let pat = app.partner_user(&owner, "pat@globex.com", &globex).await;
 
     let own = registered(&app, &pat, &globex, "initech.com", 500).await;
     assert_eq!(own["submittedBy"]["email"], "pat@globex.com");

@@ -18,6 +18,8 @@ enum Target {
     Partner,
     Deal,
     DealRegistration,
+    PartnerContact,
+    SavedView,
 }
 
 struct Case {
@@ -55,6 +57,16 @@ const CASES: &[Case] = &[
     Case { name: "closeDeal", target: Target::Deal, document: "mutation($id: ID!) { closeDeal(input: { id: $id, outcome: WON }) { deal { id status } } }" },
     Case { name: "inviteMember(partnerId)", target: Target::Partner, document: "mutation($id: ID!) { inviteMember(input: { email: \"mole@globex.com\", role: PARTNER, partnerId: $id }) { invitation { id } } }" },
     Case { name: "clearPartnerOverride", target: Target::Partner, document: "mutation($id: ID!) { clearPartnerOverride(input: { id: $id, field: NAME }) { partner { id name } } }" },
+    Case { name: "node(PartnerContact)", target: Target::PartnerContact, document: "query($id: ID!) { node(id: $id) { id ... on PartnerContact { name email } } }" },
+    Case { name: "addPartnerContact", target: Target::Partner, document: "mutation($id: ID!) { addPartnerContact(input: { partnerId: $id, name: \"Mole\", makePrimary: true }) { contact { id partner { name } } } }" },
+    Case { name: "updatePartnerContact", target: Target::PartnerContact, document: "mutation($id: ID!) { updatePartnerContact(input: { id: $id, name: \"Pwned\" }) { contact { id name email } } }" },
+    Case { name: "removePartnerContact", target: Target::PartnerContact, document: "mutation($id: ID!) { removePartnerContact(input: { id: $id }) { removedContactId partner { name } } }" },
+    Case { name: "setPrimaryContact", target: Target::Partner, document: "mutation($id: ID!) { setPrimaryContact(input: { partnerId: $id, contactId: null }) { partner { id name } } }" },
+    Case { name: "node(SavedView)", target: Target::SavedView, document: "query($id: ID!) { node(id: $id) { id ... on SavedView { name filter } } }" },
+    Case { name: "partners(view)", target: Target::SavedView, document: "query($id: ID!) { partners(view: $id) { totalCount edges { node { name } } } }" },
+    Case { name: "saveView", target: Target::SavedView, document: "mutation($id: ID!) { saveView(input: { id: $id, name: \"Pwned\" }) { view { id name } } }" },
+    Case { name: "deleteView", target: Target::SavedView, document: "mutation($id: ID!) { deleteView(input: { id: $id }) { deletedViewId } }" },
+    Case { name: "setDefaultView", target: Target::SavedView, document: "mutation($id: ID!) { setDefaultView(input: { id: $id }) { view { id name } } }" },
 ];
 
 /// Organisation A with one object of every kind, and what must never leak from it.
@@ -67,6 +79,8 @@ struct OrgA {
     partner_id: String,
     deal_id: String,
     registration_id: String,
+    contact_id: String,
+    view_id: String,
 }
 
 impl OrgA {
@@ -79,6 +93,8 @@ impl OrgA {
             Target::Partner => &self.partner_id,
             Target::Deal => &self.deal_id,
             Target::DealRegistration => &self.registration_id,
+            Target::PartnerContact => &self.contact_id,
+            Target::SavedView => &self.view_id,
         }
     }
 }
@@ -92,6 +108,9 @@ const A_SECRETS: &[&str] = &[
     "Initech Partner",
     "Initrode Customer",
     "initrode.com",
+    "Wanda Contact",
+    "wanda@initech.com",
+    "A's view",
 ];
 
 async fn populate_a(app: &TestApp) -> OrgA {
@@ -145,6 +164,20 @@ async fn populate_a(app: &TestApp) -> OrgA {
     let deal = app
         .query_as(&owner.access_token, "mutation($id: ID!) { createDeal(input: { partnerId: $id, customerName: \"Initrode Customer\", customerDomain: \"initrode.com\", amount: { amountMinor: \"100\", currency: \"USD\" } }) { deal { id } } }", json!({ "id": partner_id }))
         .await;
+    let contact = app
+        .query_as(&owner.access_token, "mutation($id: ID!) { addPartnerContact(input: { partnerId: $id, name: \"Wanda Contact\", email: \"wanda@initech.com\" }) { contact { id } } }", json!({ "id": partner_id }))
+        .await;
+    let contact_id = contact["data"]["addPartnerContact"]["contact"]["id"]
+        .as_str()
+        .expect("contact")
+        .to_owned();
+    let view = app
+        .query_as(&owner.access_token, "mutation { saveView(input: { name: \"A's view\", filter: { search: \"Initech\" }, isDefault: true }) { view { id } } }", json!({}))
+        .await;
+    let view_id = view["data"]["saveView"]["view"]["id"]
+        .as_str()
+        .expect("view")
+        .to_owned();
     OrgA {
         registration_id: registration["data"]["registerDeal"]["registration"]["id"]
             .as_str()
@@ -155,6 +188,8 @@ async fn populate_a(app: &TestApp) -> OrgA {
             .unwrap_or_else(|| panic!("deal: {deal}"))
             .to_owned(),
         partner_id,
+        contact_id,
+        view_id,
         owner,
         member_id,
         api_key_id: key["data"]["createApiKey"]["apiKey"]["id"]
@@ -265,6 +300,30 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
         a_deals["data"],
         json!({ "deal": { "status": "OPEN", "version": 1 }, "dealRegistration": { "status": "SUBMITTED", "version": 1 } }),
         "{a_deals}"
+    );
+    let a_contacts = app
+        .query_as(
+            &a.owner.access_token,
+            "query($id: ID!) { partner(id: $id) { primaryContact { name } contacts { name } } }",
+            json!({ "id": a.partner_id }),
+        )
+        .await;
+    assert_eq!(
+        a_contacts["data"]["partner"],
+        json!({ "primaryContact": null, "contacts": [{ "name": "Wanda Contact" }] }),
+        "{a_contacts}"
+    );
+    let a_views = app
+        .query_as(
+            &a.owner.access_token,
+            "{ partnerViews { name isDefault } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        a_views["data"]["partnerViews"],
+        json!([{ "name": "A's view", "isDefault": true }]),
+        "{a_views}"
     );
     // B's own lists and conflict checks know nothing of A's deals.
     let b_view = app

@@ -1,5 +1,6 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
+mod contacts;
 mod deals;
 mod identity;
 mod isolation;
@@ -11,4 +12,5 @@ mod schema;
 mod startup;
 mod telemetry;
 mod transport;
+mod views;
 mod websocket;

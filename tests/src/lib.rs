@@ -196,6 +196,29 @@ impl TestApp {
             .unwrap_or_else(|| panic!("accept failed: {accepted}"))
     }
 
+    /// A partner-role user acting for partner `partner_id` (a global ID) of `inviter`'s
+    /// organisation: invited with role PARTNER and accepted.
+    pub async fn partner_user(&self, inviter: &Session, email: &str, partner_id: &str) -> Session {
+        let invited = self
+            .query_as(
+                &inviter.access_token,
+                "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { invitation { token } } }",
+                json!({ "input": { "email": email, "role": "PARTNER", "partnerId": partner_id } }),
+            )
+            .await;
+        let token = invited["data"]["inviteMember"]["invitation"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("invite failed: {invited}"));
+        let accepted = self
+            .query_with(
+                "mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { accessToken refreshToken viewer { user { id } organization { id } } } }",
+                json!({ "input": { "token": token, "password": PASSWORD, "name": "Partner User" } }),
+            )
+            .await;
+        Session::from_auth_payload(&accepted["data"]["acceptInvitation"])
+            .unwrap_or_else(|| panic!("accept failed: {accepted}"))
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         self.shutdown.cancel();

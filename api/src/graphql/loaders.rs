@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
+use partnergraph_persistence::partner_contacts::{self, Contact};
 use partnergraph_persistence::partners::{self, Partner, Relation, Relations};
 use partnergraph_persistence::users::{self, User};
 use partnergraph_persistence::{Database, DbError};
@@ -36,6 +37,24 @@ pub struct UserKey {
     pub org_id: Uuid,
     /// User.
     pub user_id: Uuid,
+}
+
+/// The contacts of one partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartnerContactsKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Partner.
+    pub partner_id: Uuid,
+}
+
+/// One contact of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContactKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Contact.
+    pub contact_id: Uuid,
 }
 
 /// A partner's core (profile row, insights, joint plan and rollups, without list relations).
@@ -108,6 +127,47 @@ impl Loader<UserKey> for Loaders {
                 .map_err(Arc::new)?
             {
                 out.insert(UserKey { org_id, user_id }, user);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<PartnerContactsKey> for Loaders {
+    type Value = Vec<Contact>;
+    type Error = Arc<DbError>;
+
+    async fn load(
+        &self,
+        keys: &[PartnerContactsKey],
+    ) -> Result<HashMap<PartnerContactsKey, Vec<Contact>>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.partner_id)) {
+            for (partner_id, contacts) in partner_contacts::of_partners(&mut conn, org_id, &ids)
+                .await
+                .map_err(Arc::new)?
+            {
+                out.insert(PartnerContactsKey { org_id, partner_id }, contacts);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<ContactKey> for Loaders {
+    type Value = Contact;
+    type Error = Arc<DbError>;
+
+    async fn load(&self, keys: &[ContactKey]) -> Result<HashMap<ContactKey, Contact>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.contact_id)) {
+            for (contact_id, contact) in partner_contacts::by_ids(&mut conn, org_id, &ids)
+                .await
+                .map_err(Arc::new)?
+            {
+                out.insert(ContactKey { org_id, contact_id }, contact);
             }
         }
         Ok(out)

@@ -1,6 +1,7 @@
 //! The GraphQL schema: roots merged per feature, one type per file under `types/`.
 
 pub mod connection;
+mod contacts;
 pub(crate) mod deals;
 pub mod extensions;
 pub mod guard;
@@ -12,6 +13,7 @@ mod query;
 pub mod scalars;
 mod subscription;
 pub mod types;
+mod views;
 
 use std::sync::Arc;
 

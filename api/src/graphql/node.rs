@@ -15,6 +15,8 @@ use crate::graphql::types::deal::{Deal, DealRegistration};
 use crate::graphql::types::invitation::Invitation;
 use crate::graphql::types::organization::Organization;
 use crate::graphql::types::partner::Partner;
+use crate::graphql::types::partner_contact::PartnerContact;
+use crate::graphql::types::saved_view::SavedView;
 use crate::graphql::types::schema_migration::SchemaMigration;
 use crate::graphql::types::user::User;
 use crate::graphql::{Services, guard};
@@ -38,6 +40,10 @@ pub enum NodeKind {
     Deal,
     /// A deal registration.
     DealRegistration,
+    /// A partner contact.
+    PartnerContact,
+    /// A saved view of the partners table.
+    SavedView,
 }
 
 impl NodeKind {
@@ -50,6 +56,8 @@ impl NodeKind {
         NodeKind::Partner,
         NodeKind::Deal,
         NodeKind::DealRegistration,
+        NodeKind::PartnerContact,
+        NodeKind::SavedView,
     ];
 
     /// The name inside global IDs (the GraphQL type name).
@@ -63,6 +71,8 @@ impl NodeKind {
             NodeKind::Partner => "Partner",
             NodeKind::Deal => "Deal",
             NodeKind::DealRegistration => "DealRegistration",
+            NodeKind::PartnerContact => "PartnerContact",
+            NodeKind::SavedView => "SavedView",
         }
     }
 }
@@ -138,6 +148,10 @@ pub enum Node {
     Deal(Deal),
     /// A deal registration.
     DealRegistration(DealRegistration),
+    /// A partner contact.
+    PartnerContact(PartnerContact),
+    /// A saved view of the partners table.
+    SavedView(SavedView),
 }
 
 /// `node(id:)`.
@@ -214,6 +228,21 @@ impl NodeQuery {
                     Err(error) => return Err(error),
                 }
             }
+            NodeKind::PartnerContact => {
+                match crate::contacts::visible_contact(services, member, uuid).await {
+                    Ok(record) => Some(Node::PartnerContact(PartnerContact {
+                        is_primary: crate::contacts::is_primary(services, &record).await?,
+                        record,
+                    })),
+                    Err(crate::error::ApiError::NotFound(_)) => None,
+                    Err(error) => return Err(error),
+                }
+            }
+            NodeKind::SavedView => match crate::views::mine(&mut conn, member, uuid).await {
+                Ok(view) => Some(Node::SavedView(SavedView(view))),
+                Err(crate::error::ApiError::NotFound(_)) => None,
+                Err(error) => return Err(error),
+            },
             _ => None,
         };
         node.ok_or_else(not_found)

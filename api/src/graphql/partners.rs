@@ -3,18 +3,20 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use partnergraph_domain::Role;
-use partnergraph_persistence::partner_list::{self, Seek, SortField, SortValue, sort_value};
+use partnergraph_persistence::partner_list::{
+    self, Including, Seek, SortField, SortValue, sort_value,
+};
 use partnergraph_persistence::partners::{self as stored, Relation};
 use partnergraph_persistence::users;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::graphql::connection::{PageConnection, PageRequest, complexity};
 use crate::graphql::node::{NodeKind, decode_uuid, encode_uuid};
 use crate::graphql::types::partner::Partner;
 use crate::graphql::types::partner_filter::*;
 use crate::graphql::types::partner_inputs::*;
 use crate::graphql::{Services, guard};
-use crate::partners;
+use crate::{partners, views};
 
 /// Partner queries.
 #[derive(Debug, Default)]
@@ -38,17 +40,31 @@ impl PartnerQuery {
 
     /// The partners table: stacked filters, one sort column (ties broken by ID), stable
     /// keyset cursors and the filtered total. Partner-role viewers see only their own partner.
+    ///
+    /// A saved `view` supplies the filter and the sort; an explicit `filter` or `orderBy`
+    /// replaces the view's part. Without `view` and without `filter`, your default view (if
+    /// any) applies. A view is applied as saved: a tag in it that no partner has any more
+    /// matches no partner instead of being refused like a `filter` tag (which is most likely a
+    /// typo), so a stale view never makes the table unusable; a default view that no longer
+    /// fits the API is skipped.
     #[graphql(complexity = "complexity(first, last, child_complexity)")]
     #[expect(
         clippy::too_many_arguments,
-        reason = "Relay arguments plus filter and order"
+        reason = "Relay arguments plus filter, order and view"
     )]
     async fn partners(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Which partners (all when omitted).")] filter: Option<PartnerFilterInput>,
-        #[graphql(desc = "Sort order; one column, by name ascending when omitted.")]
+        #[graphql(
+            desc = "Which partners (all when omitted, unless a view applies); replaces the view's filter."
+        )]
+        filter: Option<PartnerFilterInput>,
+        #[graphql(
+            desc = "Sort order; one column, by name ascending when omitted and no view applies; replaces the view's sort."
+        )]
         order_by: Option<Vec<PartnerOrder>>,
+        #[graphql(desc = "One of your saved views (another person's view is NOT_FOUND).")]
+        view: Option<ID>,
         #[graphql(desc = "Return the first n partners (at most the maximum page size).")]
         first: Option<i32>,
         #[graphql(desc = "Return partners after this cursor.")] after: Option<String>,
@@ -58,19 +74,33 @@ impl PartnerQuery {
     ) -> ApiResult<PageConnection<Partner>> {
         let member = guard::member(ctx)?;
         let services = ctx.data_unchecked::<Services>();
-        let order = match order_by.as_deref() {
-            None | Some([]) => PartnerOrder {
-                field: PartnerSortField::Name,
-                direction: SortDirection::Asc,
-            },
-            Some([one]) => one.clone(),
-            Some(_) => {
-                return Err(ApiError::bad_input(
-                    "orderBy",
-                    "sort by one column at a time",
-                ));
-            }
+        let view_id = view
+            .as_ref()
+            .map(|id| decode_uuid(id, NodeKind::SavedView, "view"))
+            .transpose()?;
+        let mut conn = services.db.conn().await?;
+        let view = match view_id {
+            Some(id) => Some(views::mine(&mut conn, member, id).await?),
+            None if filter.is_none() => views::default_view(&mut conn, member).await?.filter(|v| {
+                let fits = views::filter_of(v).is_ok() && views::order_of(v).is_ok();
+                if !fits {
+                    tracing::warn!(view.id = %v.id, "default view no longer fits the API; skipped");
+                }
+                fits
+            }),
+            None => None,
         };
+        let (filter, filter_from_view) = match (filter, &view) {
+            (Some(filter), _) => (filter, false),
+            (None, Some(view)) => (views::filter_of(view)?, true),
+            (None, None) => (PartnerFilterInput::default(), false),
+        };
+        let order_by = match (order_by, &view) {
+            (Some(order_by), _) => Some(order_by),
+            (None, Some(view)) => Some(views::order_of(view)?),
+            (None, None) => None,
+        };
+        let order = PartnerOrder::single(order_by.as_deref(), "orderBy")?;
         let field = SortField::from(order.field);
         let descending = order.direction == SortDirection::Desc;
         // A cursor is only valid for the ordering it was made for.
@@ -84,6 +114,7 @@ impl PartnerQuery {
             &services.limits,
         )?;
         if member.role == Role::Partner {
+            drop(conn);
             let own = match member.partner_id {
                 Some(id) => partners::visible(services, member, id).await.ok(),
                 None => None,
@@ -97,17 +128,9 @@ impl PartnerQuery {
                 Partner::from,
             ));
         }
-        let filter = filter.unwrap_or_default().parse()?;
-        let mut conn = services.db.conn().await?;
-        for (i, (category, values)) in filter.tags.iter().enumerate() {
-            let known =
-                partner_list::known_tags(&mut conn, member.org_id, *category, values).await?;
-            if let Some(unknown) = values.iter().find(|v| !known.contains(v)) {
-                return Err(ApiError::bad_input(
-                    format!("filter.tags[{i}].values"),
-                    format!("no partner has the {} tag `{unknown}`", category.as_str()),
-                ));
-            }
+        let filter = filter.parse()?;
+        if !filter_from_view {
+            partners::check_known_tags(&mut conn, member.org_id, &filter, "filter").await?;
         }
         let seek = Seek {
             field,
@@ -117,13 +140,17 @@ impl PartnerQuery {
             backward: page.backward,
             limit: page.fetch_limit(),
         };
-        // The filtered total costs a scan of its own: count only when the query asks for it.
-        let with_total = ctx.look_ahead().field("totalCount").exists();
-        let (rows, total) =
-            partner_list::list(&mut conn, member.org_id, &filter, &seek, with_total).await?;
+        let node = ctx.look_ahead().field("edges").field("node");
+        let including = Including {
+            // The filtered total costs a scan of its own: count only when asked for.
+            total: ctx.look_ahead().field("totalCount").exists(),
+            // Joined into the page statement: no statement of its own.
+            primary_contact: node.field("primaryContact").exists(),
+        };
+        let (mut rows, total) =
+            partner_list::list(&mut conn, member.org_id, &filter, &seek, including).await?;
         // Load exactly the relations the query asks for, for the whole page: one statement
         // per relation kind, whatever the page size.
-        let node = ctx.look_ahead().field("edges").field("node");
         let asked = |fields: &[&str]| fields.iter().any(|f| node.field(f).exists());
         let mut loaded = Vec::new();
         for (relation, fields) in [
@@ -141,19 +168,20 @@ impl PartnerQuery {
                 loaded.push(relation);
             }
         }
-        let ids: Vec<uuid::Uuid> = rows.iter().map(|p| p.id).collect();
-        let mut rows = rows;
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|(p, _)| p.id).collect();
         for relation in &loaded {
             let mut batch = stored::relation_for(&mut conn, member.org_id, &ids, *relation).await?;
-            for partner in &mut rows {
+            for (partner, _) in &mut rows {
                 if let Some(relations) = batch.remove(&partner.id) {
                     relations.apply_to(partner);
                 }
             }
         }
         let managers = if node.field("partnerManager").exists() {
-            let manager_ids: Vec<uuid::Uuid> =
-                rows.iter().filter_map(|p| p.partner_manager_id).collect();
+            let manager_ids: Vec<uuid::Uuid> = rows
+                .iter()
+                .filter_map(|(p, _)| p.partner_manager_id)
+                .collect();
             Some(users::by_ids(&mut conn, member.org_id, &manager_ids).await?)
         } else {
             None
@@ -162,12 +190,13 @@ impl PartnerQuery {
             &kind,
             rows,
             total,
-            |p| (sort_value(p, field), p.id),
-            |p| {
+            |(p, _)| (sort_value(p, field), p.id),
+            |(p, contact)| {
                 let manager = managers
                     .as_ref()
                     .map(|m| p.partner_manager_id.and_then(|id| m.get(&id).cloned()));
                 Partner::with_relations(p, loaded.clone(), manager)
+                    .with_primary_contact(including.primary_contact.then_some(contact))
             },
         ))
     }

@@ -3,11 +3,13 @@
 use async_graphql::{Context, MergedObject, Object};
 
 use crate::error::ApiResult;
+use crate::graphql::contacts::ContactMutation;
 use crate::graphql::deals::{DealMutation, DealQuery};
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
 use crate::graphql::types::server_info::ServerInfo;
+use crate::graphql::views::{ViewMutation, ViewQuery};
 
 /// Server-level queries.
 #[derive(Debug, Default)]
@@ -28,9 +30,16 @@ pub struct Query(
     NodeQuery,
     IdentityQuery,
     PartnerQuery,
+    ViewQuery,
     DealQuery,
 );
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(IdentityMutation, PartnerMutation, DealMutation);
+pub struct Mutation(
+    IdentityMutation,
+    PartnerMutation,
+    ContactMutation,
+    ViewMutation,
+    DealMutation,
+);

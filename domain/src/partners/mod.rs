@@ -4,17 +4,22 @@
 //! Every value type validates in its `parse` function, so a value that exists is valid.
 //! Error messages are shown to API clients and name no field; the caller adds the field.
 
+pub mod contacts;
 pub mod enums;
 pub mod fields;
 pub mod policy;
 pub mod values;
+pub mod views;
 
+pub use contacts::{ContactDetails, ContactPart, MAX_CONTACTS_PER_PARTNER, MAX_PHONE_CHARS};
 pub use enums::{
     JointPlanItemKind, ListField, PartnerCategory, PartnerStage, PartnerStatus, PartnerType,
     TagCategory, TierSource,
 };
 pub use fields::PartnerField;
-pub use policy::{can_delete_partners, can_list_partners, can_read_partner, can_write_partners};
+pub use policy::{
+    can_delete_partners, can_keep_views, can_list_partners, can_read_partner, can_write_partners,
+};
 pub use values::{
     Headcount, JointPlanItem, KeyStrength, LogoUrl, MAX_AI_SUMMARY_CHARS, MAX_DESCRIPTION_CHARS,
     MAX_EXECUTIVE_SUMMARY_CHARS, MAX_INDUSTRY_CHARS, MAX_ITEM_DESCRIPTION_CHARS,
@@ -23,3 +28,4 @@ pub use values::{
     PartnerValueError, QuarterlyWeights, Score, Stakeholder, non_negative_money, normalize_list,
     optional_text,
 };
+pub use views::{MAX_VIEW_NAME_CHARS, MAX_VIEWS_PER_USER, ViewName};

@@ -49,6 +49,16 @@ pub fn can_delete_partners(actor: Role) -> Result<(), PolicyError> {
     }
 }
 
+/// Keeping saved views of the partners table: every internal role (viewers too: a view is a
+/// person's own way of reading the table, not a change to partners); partner-role users have
+/// no partners table, so views are hidden from them.
+pub fn can_keep_views(actor: Role) -> Result<(), PolicyError> {
+    match actor {
+        Role::Partner => Err(PolicyError::Hidden),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +101,17 @@ mod tests {
             .collect();
         assert_eq!(allowed, [Role::Owner, Role::Admin]);
         assert_eq!(can_list_partners(Role::Partner), Err(PolicyError::Hidden));
+    }
+
+    #[test]
+    fn every_internal_role_keeps_views_and_partner_users_do_not_see_them() {
+        for role in Role::ALL {
+            let expected = if role == Role::Partner {
+                Err(PolicyError::Hidden)
+            } else {
+                Ok(())
+            };
+            assert_eq!(can_keep_views(role), expected, "{role:?}");
+        }
     }
 }

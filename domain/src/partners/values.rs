@@ -89,6 +89,11 @@ pub enum PartnerValueError {
     /// An e-mail address that is not valid.
     #[error(transparent)]
     Email(#[from] EmailError),
+    /// Not a phone number.
+    #[error(
+        "the phone number is not valid; use digits, spaces and + ( ) - . / # or x/ext for an extension"
+    )]
+    InvalidPhone,
 }
 
 /// A partner's name as written, trimmed: 1..=200 characters, no control characters.

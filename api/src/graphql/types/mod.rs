@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod audit_entry;
+pub mod contact_inputs;
 pub mod deal;
 pub mod deal_inputs;
 pub mod identity_inputs;
@@ -9,13 +10,16 @@ pub mod identity_payloads;
 pub mod invitation;
 pub mod organization;
 pub mod partner;
+pub mod partner_contact;
 pub mod partner_enums;
 pub mod partner_filter;
 pub mod partner_inputs;
 pub mod partner_values;
 pub mod role;
+pub mod saved_view;
 pub mod schema_migration;
 pub mod server_info;
 pub mod tick;
 pub mod user;
+pub mod view_inputs;
 pub mod viewer;

@@ -4,6 +4,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use partnergraph_persistence::deals::DealFilter;
+use partnergraph_persistence::partner_contacts::Contact;
 use partnergraph_persistence::partners::Partner as PartnerRecord;
 use partnergraph_persistence::partners::Relation;
 use partnergraph_persistence::users::User as UserRecord;
@@ -11,11 +12,14 @@ use partnergraph_persistence::users::User as UserRecord;
 use crate::error::ApiResult;
 use crate::graphql::Services;
 use crate::graphql::connection::{PageConnection, PageRequest, complexity};
-use crate::graphql::loaders::{Loaders, PartnerRelationKey, UserKey};
+use crate::graphql::loaders::{
+    ContactKey, Loaders, PartnerContactsKey, PartnerRelationKey, UserKey,
+};
 use crate::graphql::node::{NodeKind, encode_uuid};
 use crate::graphql::scalars::Money;
 use crate::graphql::types::audit_entry::AuditEntry;
 use crate::graphql::types::deal::Deal;
+use crate::graphql::types::partner_contact::PartnerContact;
 use crate::graphql::types::partner_enums::*;
 use crate::graphql::types::partner_values::*;
 use crate::graphql::types::user::User;
@@ -30,6 +34,8 @@ pub struct Partner {
     loaded: Vec<Relation>,
     /// The partner manager when preloaded with a page (`None`: load on demand).
     manager: Option<Option<UserRecord>>,
+    /// The primary contact when preloaded with a page (`None`: load on demand).
+    primary_contact: Option<Option<Contact>>,
 }
 
 impl From<PartnerRecord> for Partner {
@@ -38,6 +44,7 @@ impl From<PartnerRecord> for Partner {
             record: std::sync::Arc::new(record),
             loaded: Relation::ALL.to_vec(),
             manager: None,
+            primary_contact: None,
         }
     }
 }
@@ -54,7 +61,15 @@ impl Partner {
             record: std::sync::Arc::new(record),
             loaded,
             manager,
+            primary_contact: None,
         }
+    }
+
+    /// The same partner with its primary contact preloaded (`None` when `contact` is `None`:
+    /// then it loads on demand).
+    pub fn with_primary_contact(mut self, contact: Option<Option<Contact>>) -> Self {
+        self.primary_contact = contact;
+        self
     }
 
     /// The record with `relation` filled in (loaded in a batch unless already present).
@@ -219,6 +234,50 @@ impl Partner {
             user_id,
         };
         Ok(loader.load_one(key).await?.map(User))
+    }
+
+    /// The partner-side primary contact (one of `contacts`).
+    async fn primary_contact(&self, ctx: &Context<'_>) -> ApiResult<Option<PartnerContact>> {
+        let contact = match &self.primary_contact {
+            Some(preloaded) => preloaded.clone(),
+            None => match self.record.primary_contact_id {
+                None => None,
+                Some(contact_id) => {
+                    let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+                    let key = ContactKey {
+                        org_id: self.record.org_id,
+                        contact_id,
+                    };
+                    loader.load_one(key).await?
+                }
+            },
+        };
+        Ok(contact
+            .filter(|c| c.partner_id == self.record.id)
+            .map(|record| PartnerContact {
+                record,
+                is_primary: true,
+            }))
+    }
+
+    /// People at the partner company, by name then ID (at most 200).
+    async fn contacts(&self, ctx: &Context<'_>) -> ApiResult<Vec<PartnerContact>> {
+        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+        let key = PartnerContactsKey {
+            org_id: self.record.org_id,
+            partner_id: self.record.id,
+        };
+        let primary = self.record.primary_contact_id;
+        Ok(loader
+            .load_one(key)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|record| PartnerContact {
+                is_primary: Some(record.id) == primary,
+                record,
+            })
+            .collect())
     }
 
     /// Important people at the partner company.

@@ -125,6 +125,21 @@ pub struct PartnerOrder {
     pub direction: SortDirection,
 }
 
+impl PartnerOrder {
+    /// The one sort column of `order_by` (name ascending when omitted or empty); more than
+    /// one column is BAD_USER_INPUT naming `field`.
+    pub fn single(order_by: Option<&[PartnerOrder]>, field: &str) -> ApiResult<PartnerOrder> {
+        match order_by {
+            None | Some([]) => Ok(PartnerOrder {
+                field: PartnerSortField::Name,
+                direction: SortDirection::Asc,
+            }),
+            Some([one]) => Ok(one.clone()),
+            Some(_) => Err(ApiError::bad_input(field, "sort by one column at a time")),
+        }
+    }
+}
+
 impl From<PartnerSortField> for SortField {
     fn from(field: PartnerSortField) -> Self {
         match field {

@@ -1,0 +1,2 @@
+drop table partner_views;
+drop table partner_contacts;
