@@ -1,6 +1,7 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
 mod identity;
+mod imports;
 mod isolation;
 mod limits;
 mod partners;

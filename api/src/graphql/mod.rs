@@ -4,6 +4,7 @@ pub mod connection;
 pub mod extensions;
 pub mod guard;
 mod identity;
+mod imports;
 pub mod loaders;
 pub mod node;
 mod partners;

@@ -4,6 +4,7 @@ use async_graphql::{Context, MergedObject, Object};
 
 use crate::error::ApiResult;
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
+use crate::graphql::imports::ImportMutation;
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
 use crate::graphql::types::server_info::ServerInfo;
@@ -26,4 +27,4 @@ pub struct Query(ServerQuery, NodeQuery, IdentityQuery, PartnerQuery);
 
 /// The mutation root.
 #[derive(MergedObject, Default)]
-pub struct Mutation(IdentityMutation, PartnerMutation);
+pub struct Mutation(IdentityMutation, PartnerMutation, ImportMutation);
