@@ -468,3 +468,19 @@ on_both_backends!(
     viewers_cannot_import,
     an_import_never_matches_or_reveals_another_organisations_partner,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_import_benchmark_runs() {
+    use clap::Parser;
+    let cli = partnergraph_api::Cli::try_parse_from([
+        "partnergraph",
+        "bench",
+        "import-partners",
+        "--rows",
+        "20",
+    ])
+    .expect("valid");
+    partnergraph_api::cli::run(cli, Default::default())
+        .await
+        .expect("benchmark ran");
+}
