@@ -298,7 +298,7 @@ async fn a_bad_row_fails_alone_and_names_its_field(backend: Backend) {
             { "externalId": "crm-0", "stage": "signed", "status": "dormant" },
             { "externalId": "bad-5", "name": "Tagged", "type": "reseller", "tags": [{ "category": "colours", "value": "Blue" }] },
             { "name": "No Key", "type": "reseller" },
-            { "externalId": "bad-7", "type": "reseller" },
+            { "externalId": "bad-7", "name": "  ", "type": "reseller" },
             { "externalId": "bad-8", "name": "Taken", "type": "reseller", "domain": "existing.com" },
             { "externalId": "bad-9", "name": "Pricey", "type": "reseller", "companyRevenue": { "amountMinor": "5", "currency": "dollars" } },
             { "externalId": "ok-1", "name": "Good One Again", "type": "reseller" },

@@ -284,7 +284,8 @@ impl Row {
             key,
             external_id,
             domain,
-            name: row.name.clone(),
+            // Blank counts as null, which for a name means: leave it alone.
+            name: row.name.clone().filter(|n| !n.trim().is_empty()),
             partner_type: partner_type.map(PartnerTypeValue::from),
             details,
         })

@@ -37,7 +37,7 @@ pub struct PartnerImportRow {
     /// The partner's id in your CRM (at most 200 characters); required when matching on
     /// `EXTERNAL_ID`.
     pub external_id: Option<String>,
-    /// Company name; required when the row creates a partner.
+    /// Company name (blank: left alone); required when the row creates a partner.
     pub name: Option<String>,
     /// Company web domain (normalised; unique among your partners); required when matching
     /// on `DOMAIN`.
