@@ -7,8 +7,8 @@
 //!
 //! Rules: a row is parsed and validated fully before its write; the fields a person overrode
 //! are kept; imports never add overrides; the first row with a key claims it and later rows
-//! with the same key fail (CONFLICT), so that the result never depends on the row order within
-//! one partner; domain and externalId stay unique among the organisation's partners.
+//! with the same key fail (CONFLICT), so that one call never writes a partner twice; domain
+//! and externalId stay unique among the organisation's partners.
 
 use std::collections::HashMap;
 
@@ -97,14 +97,14 @@ fn claim_keys(rows: &mut [Result<Row, RowError>], match_on: PartnerMatchKey) {
     for row in rows.iter_mut() {
         let Ok(parsed) = row else { continue };
         if let Some(first) = claimed.get(&parsed.key) {
-            let (name, field) = match match_on {
-                PartnerMatchKey::ExternalId => ("externalId", "externalId"),
-                PartnerMatchKey::Domain => ("domain", "domain"),
+            let field = match match_on {
+                PartnerMatchKey::ExternalId => "externalId",
+                PartnerMatchKey::Domain => "domain",
             };
             *row = Err(RowError::conflict(
                 format!("rows[{}].{field}", parsed.index),
                 format!(
-                    "rows[{first}] has the same {name} `{}`; each partner may appear once per import",
+                    "rows[{first}] has the same {field} `{}`; each partner may appear once per import",
                     parsed.key
                 ),
             ));
