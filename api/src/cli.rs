@@ -52,6 +52,10 @@ pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupErr
                 bench_partners_page(&cli.settings, partners, deals, iterations, use_database_url)
                     .await
             }
+            BenchTarget::ImportPartners {
+                rows,
+                use_database_url,
+            } => bench_import_partners(&cli.settings, rows, use_database_url).await,
         },
         Command::SeedDemo(args) => seed_demo(&cli.settings, &args).await,
     }
@@ -237,51 +241,13 @@ async fn bench_partners_page(
     use_database_url: bool,
 ) -> Result<(), StartupError> {
     use async_graphql::{Request, Variables};
-    let mut settings = settings.clone();
-    settings.argon2_memory_kib = 1024;
-    settings.argon2_iterations = 1;
-    let dir = std::env::temp_dir().join(format!(
-        "partnergraph-bench-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    if !use_database_url {
-        std::fs::create_dir_all(&dir).map_err(|source| StartupError::Write {
-            path: dir.display().to_string(),
-            source,
-        })?;
-        settings.database_url = format!("sqlite://{}", dir.join("bench.db").display());
-    }
-    settings.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    settings.port = None;
-    let server = Server::build(&settings, &ServeArgs::default()).await?;
-    let db = server.database().clone();
-    let domain = format!("bench-{}.example", uuid::Uuid::new_v4().simple());
-    let hasher =
-        crate::auth::passwords::PasswordHasher::new(1024, 1).map_err(StartupError::Config)?;
-    let hash = hasher
-        .hash(
-            &partnergraph_domain::Password::parse("benchmark password")
-                .map_err(|e| StartupError::Config(e.to_string()))?,
-        )
-        .await
-        .map_err(|_| StartupError::Config("password hashing failed".into()))?;
-    let started = std::time::Instant::now();
-    let concurrency = if db.backend() == partnergraph_persistence::Backend::Postgres {
-        4
-    } else {
-        1
-    };
-    let seeded = crate::seed::seed(&db, &domain, hash, count, deal_count, 42, concurrency).await?;
-    let seeding = started.elapsed();
-    let member = crate::auth::Member {
-        org_id: seeded.org_id,
-        role: partnergraph_domain::Role::Owner,
-        actor: crate::auth::Actor::User {
-            id: seeded.owner_id,
-            session_id: uuid::Uuid::nil(),
-        },
-        partner_id: None,
-    };
+    let bench = BenchOrg::start(settings, count, deal_count, use_database_url).await?;
+    let (db, member, seeding) = (
+        bench.server.database().clone(),
+        bench.member(),
+        bench.seeding,
+    );
+    let server = &bench.server;
     let schema = server.schema().clone();
     let fields = "totalCount edges { node { id name type stage fitScore healthScore pipeline { amountMinor } revenue { amountMinor } activeDeals regions tags { category value } partnerManager { name } } }";
     let shapes = [
@@ -345,9 +311,164 @@ async fn bench_partners_page(
             at(0.95)
         ));
     }
-    db.close();
-    if !use_database_url {
-        let _ = std::fs::remove_dir_all(&dir);
+    bench.finish();
+    print(&report)
+}
+
+/// A server on a temporary SQLite file (or DATABASE_URL) with a fresh seeded organisation,
+/// for the benchmarks that go through the schema.
+struct BenchOrg {
+    server: Server,
+    seeded: crate::seed::Seeded,
+    seeding: std::time::Duration,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl BenchOrg {
+    /// Starts the server and seeds an organisation with `partners` partners.
+    async fn start(
+        settings: &crate::Settings,
+        partners: u64,
+        deals: u64,
+        use_database_url: bool,
+    ) -> Result<Self, StartupError> {
+        let mut settings = settings.clone();
+        settings.argon2_memory_kib = 1024;
+        settings.argon2_iterations = 1;
+        let mut dir = None;
+        if !use_database_url {
+            let path = std::env::temp_dir().join(format!(
+                "partnergraph-bench-{}",
+                uuid::Uuid::new_v4().simple()
+            ));
+            std::fs::create_dir_all(&path).map_err(|source| StartupError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+            settings.database_url = format!("sqlite://{}", path.join("bench.db").display());
+            dir = Some(path);
+        }
+        settings.listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        settings.port = None;
+        let server = Server::build(&settings, &ServeArgs::default()).await?;
+        let db = server.database().clone();
+        let domain = format!("bench-{}.example", uuid::Uuid::new_v4().simple());
+        let hasher =
+            crate::auth::passwords::PasswordHasher::new(1024, 1).map_err(StartupError::Config)?;
+        let hash = hasher
+            .hash(
+                &partnergraph_domain::Password::parse("benchmark password")
+                    .map_err(|e| StartupError::Config(e.to_string()))?,
+            )
+            .await
+            .map_err(|_| StartupError::Config("password hashing failed".into()))?;
+        let started = std::time::Instant::now();
+        let concurrency = if db.backend() == partnergraph_persistence::Backend::Postgres {
+            4
+        } else {
+            1
+        };
+        let seeded =
+            crate::seed::seed(&db, &domain, hash, partners, deals, 42, concurrency).await?;
+        Ok(BenchOrg {
+            server,
+            seeded,
+            seeding: started.elapsed(),
+            dir,
+        })
     }
+
+    /// The organisation's owner, as the benchmarks' caller.
+    fn member(&self) -> crate::auth::Member {
+        crate::auth::Member {
+            org_id: self.seeded.org_id,
+            role: partnergraph_domain::Role::Owner,
+            actor: crate::auth::Actor::User {
+                id: self.seeded.owner_id,
+                session_id: uuid::Uuid::nil(),
+            },
+            partner_id: None,
+        }
+    }
+
+    /// Closes the pool and removes the temporary database.
+    fn finish(self) {
+        self.server.database().close();
+        if let Some(dir) = self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Imports the same `count` rows into a fresh organisation three times through the schema
+/// (all created, all unchanged, then all updated) and reports each call.
+async fn bench_import_partners(
+    settings: &crate::Settings,
+    count: usize,
+    use_database_url: bool,
+) -> Result<(), StartupError> {
+    use async_graphql::{Request, Variables};
+    let bench = BenchOrg::start(settings, 0, 0, use_database_url).await?;
+    let db = bench.server.database().clone();
+    let member = bench.member();
+    let schema = bench.server.schema().clone();
+    const TYPES: [&str; 4] = ["reseller", "Technology", "CONSULTING", "referral"];
+    const STAGES: [&str; 4] = ["prospect", "Qualified", "LEGAL_NEGOTIATION", "active"];
+    let rows = |stage_shift: usize| -> Vec<serde_json::Value> {
+        (0..count)
+            .map(|i| {
+                serde_json::json!({
+                    "externalId": format!("crm-{i:05}"),
+                    "name": format!("Imported Partner {i}"),
+                    "domain": format!("imported-{i}.example"),
+                    "type": TYPES[i % TYPES.len()],
+                    "status": "active",
+                    "stage": STAGES[(i + stage_shift) % STAGES.len()],
+                    "industry": "Software",
+                    "employees": 10 + i,
+                    "companyRevenue": { "amountMinor": (i as i64 + 1) * 100_000_000, "currency": "USD" },
+                    "regions": ["EMEA", "NA"],
+                    "services": ["Implementation"],
+                    "tags": [{ "category": "services", "value": "Migration" }],
+                })
+            })
+            .collect()
+    };
+    let document = "mutation($input: ImportPartnersInput!) { importPartners(input: $input) { created updated unchanged failed results { row outcome partner { id version } error { field message } } } }";
+    let mut report = format!(
+        "importPartners of {count} rows on {:?}, matched on externalId:\n",
+        db.backend()
+    );
+    for (label, shift, outcome) in [
+        ("first run (all created)", 0, "created"),
+        ("same rows again (all unchanged)", 0, "unchanged"),
+        ("stage changed (all updated)", 1, "updated"),
+    ] {
+        let input = serde_json::json!({ "rows": rows(shift), "matchOn": "EXTERNAL_ID" });
+        let before = db.statements_executed();
+        let started = std::time::Instant::now();
+        let response = schema
+            .execute(
+                Request::new(document)
+                    .variables(Variables::from_json(serde_json::json!({ "input": input })))
+                    .data(crate::auth::Viewer::Member(member.clone())),
+            )
+            .await;
+        let elapsed = started.elapsed();
+        let statements = db.statements_executed() - before;
+        let data = response.data.into_json().unwrap_or_default();
+        if !response.errors.is_empty() || data["importPartners"][outcome] != count {
+            return Err(StartupError::Config(format!(
+                "benchmark import ({label}) behaved unexpectedly: {:?} {}",
+                response.errors, data["importPartners"]["results"][0]
+            )));
+        }
+        report.push_str(&format!(
+            "  {label:<34} {:>8.1} ms/call  {:>6.3} ms/row  statements/call {statements}\n",
+            elapsed.as_secs_f64() * 1000.0,
+            elapsed.as_secs_f64() * 1000.0 / count.max(1) as f64,
+        ));
+    }
+    bench.finish();
     print(&report)
 }

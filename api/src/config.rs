@@ -101,6 +101,17 @@ pub enum BenchTarget {
         #[arg(long)]
         use_database_url: bool,
     },
+    /// `importPartners` latency and SQL statements per call: the same rows imported into a
+    /// fresh organisation three times (all created, all unchanged, all updated).
+    ImportPartners {
+        /// Rows per call (at most 1,000).
+        #[arg(long, default_value_t = 1_000)]
+        rows: usize,
+        /// Run on DATABASE_URL (e.g. PostgreSQL) in a fresh organisation instead of a
+        /// temporary SQLite file.
+        #[arg(long)]
+        use_database_url: bool,
+    },
 }
 
 /// `serve` options.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod identity;
+pub mod imports;
 pub mod metrics;
 pub mod partners;
 pub mod seed;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use partnergraph_domain::Role;
 use partnergraph_domain::deals::Financials;
 use partnergraph_domain::partners::{
-    PartnerField, PartnerStage, PartnerStatus, can_delete_partners, can_read_partner,
+    PartnerField, PartnerStage, PartnerStatus, PartnerType, can_delete_partners, can_read_partner,
     can_write_partners,
 };
 use partnergraph_persistence::Conn;
@@ -176,37 +176,14 @@ fn domain_conflict(error: partnergraph_persistence::DbError) -> ApiError {
     }
 }
 
-/// Creates a partner from a person's input.
-pub async fn create(
-    services: &Services,
-    member: &Member,
-    input: &CreatePartnerInput,
-) -> ApiResult<Partner> {
-    can_write_partners(member.role)?;
-    let settings = {
-        let mut conn = services.db.conn().await?;
-        organizations::deal_settings(&mut conn, member.org_id).await?
-    };
+/// A partner of the member's organisation with nothing set but its type: status PENDING,
+/// stage PROSPECT, version 1 (name and the rest are applied by the caller).
+pub(crate) fn blank(member: &Member, partner_type: PartnerType) -> Partner {
     let now = now();
-    let mut partner = Partner {
+    Partner {
         org_id: member.org_id,
         id: Uuid::now_v7(),
-        external_id: input
-            .external_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(|e| {
-                if e.chars().count() > 200 {
-                    Err(ApiError::bad_input(
-                        "input.externalId",
-                        "externalId must have at most 200 characters",
-                    ))
-                } else {
-                    Ok(e.to_owned())
-                }
-            })
-            .transpose()?,
+        external_id: None,
         name: String::new(),
         domain: None,
         logo_url: None,
@@ -218,7 +195,7 @@ pub async fn create(
         languages: Vec::new(),
         services: Vec::new(),
         products: Vec::new(),
-        partner_type: input.partner_type.into(),
+        partner_type,
         subtype: None,
         category: None,
         tier_id: None,
@@ -233,14 +210,45 @@ pub async fn create(
         joint_value_proposition: None,
         executive_summary: None,
         insights: Insights::default(),
-        financials: Financials::zero(settings.currency),
+        // in the organisation's deal currency once `insert` knows it
+        financials: Financials::zero(partnergraph_domain::Currency::USD),
         joint_plan: JointPlan::default(),
         overridden_fields: BTreeSet::new(),
         version: 1,
         archived_at: None,
         created_at: now,
         updated_at: now,
-    };
+    }
+}
+
+/// A CRM id: trimmed, blank means none, at most 200 characters.
+pub(crate) fn external_id(raw: Option<&str>, field: &str) -> ApiResult<Option<String>> {
+    raw.map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            if e.chars().count() > MAX_EXTERNAL_ID_CHARS {
+                Err(ApiError::bad_input(
+                    field,
+                    format!("externalId must have at most {MAX_EXTERNAL_ID_CHARS} characters"),
+                ))
+            } else {
+                Ok(e.to_owned())
+            }
+        })
+        .transpose()
+}
+
+const MAX_EXTERNAL_ID_CHARS: usize = 200;
+
+/// Creates a partner from a person's input.
+pub async fn create(
+    services: &Services,
+    member: &Member,
+    input: &CreatePartnerInput,
+) -> ApiResult<Partner> {
+    can_write_partners(member.role)?;
+    let mut partner = blank(member, input.partner_type.into());
+    partner.external_id = external_id(input.external_id.as_deref(), "input.externalId")?;
     let mut applying = Applying {
         prefix: "input",
         touched: Vec::new(),
@@ -261,8 +269,19 @@ pub async fn create(
     )
     .await?;
     check_domain(services, &partner, "input.domain").await?;
+    insert(services, member, partner).await
+}
+
+/// Writes a new, validated partner with its `create` audit entry.
+pub(crate) async fn insert(
+    services: &Services,
+    member: &Member,
+    mut partner: Partner,
+) -> ApiResult<Partner> {
     let changes = diff(&Map::new(), &snapshot(&partner));
     let mut conn = services.db.conn().await?;
+    let settings = organizations::deal_settings(&mut conn, member.org_id).await?;
+    partner.financials = Financials::zero(settings.currency);
     partners::create(
         &mut conn,
         &partner,
@@ -303,7 +322,7 @@ pub async fn visible(services: &Services, member: &Member, id: Uuid) -> ApiResul
 }
 
 /// Saves `next` over `current` if the version still matches; records the audit entry.
-async fn save(
+pub(crate) async fn save(
     services: &Services,
     member: &Member,
     current: &Partner,
@@ -441,9 +460,92 @@ pub async fn clear_override(
     save(services, member, &current, next, version, "update").await
 }
 
+/// Puts back every field of `current` that a person overrode, so that automated writers
+/// (imports, enrichment, scoring) never change what a person set. Overrides themselves stay
+/// as they are: automated writers never add or remove one.
+pub(crate) fn keep_overridden(current: &Partner, next: &mut Partner) {
+    use PartnerField as F;
+    for field in &current.overridden_fields {
+        match field {
+            F::Name => next.name.clone_from(&current.name),
+            F::Domain => next.domain.clone_from(&current.domain),
+            F::LogoUrl => next.logo_url.clone_from(&current.logo_url),
+            F::Industry => next.industry.clone_from(&current.industry),
+            F::Description => next.description.clone_from(&current.description),
+            F::Employees => next.employees = current.employees,
+            F::CompanyRevenue => next.company_revenue = current.company_revenue,
+            F::Regions => next.regions.clone_from(&current.regions),
+            F::Languages => next.languages.clone_from(&current.languages),
+            F::Services => next.services.clone_from(&current.services),
+            F::Products => next.products.clone_from(&current.products),
+            F::Type => next.partner_type = current.partner_type,
+            F::Subtype => next.subtype.clone_from(&current.subtype),
+            F::Category => next.category = current.category,
+            F::Tags => next.tags.clone_from(&current.tags),
+            F::Status => next.status = current.status,
+            F::Stage => next.stage = current.stage,
+            F::PartnerManager => next.partner_manager_id = current.partner_manager_id,
+            F::PrimaryContact => next.primary_contact_id = current.primary_contact_id,
+            F::KeyStakeholders => next.key_stakeholders.clone_from(&current.key_stakeholders),
+            F::JointValueProposition => next
+                .joint_value_proposition
+                .clone_from(&current.joint_value_proposition),
+            F::ExecutiveSummary => next
+                .executive_summary
+                .clone_from(&current.executive_summary),
+            F::AnnualRevenueTarget => {
+                next.joint_plan.annual_revenue_target = current.joint_plan.annual_revenue_target;
+                next.joint_plan.currency = current.joint_plan.currency;
+            }
+            F::QuarterlyWeights => {
+                next.joint_plan.quarterly_weights = current.joint_plan.quarterly_weights;
+            }
+            F::FitScore => next.insights.fit_score = current.insights.fit_score,
+            F::HealthScore => next.insights.health_score = current.insights.health_score,
+            F::FourC => {
+                next.insights.capacity = current.insights.capacity;
+                next.insights.capability = current.insights.capability;
+                next.insights.commitment = current.insights.commitment;
+                next.insights.customer_alignment = current.insights.customer_alignment;
+            }
+            F::KeyStrengths => next
+                .insights
+                .key_strengths
+                .clone_from(&current.insights.key_strengths),
+            F::AiSummary => next
+                .insights
+                .ai_summary
+                .clone_from(&current.insights.ai_summary),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn automated_writers_keep_what_a_person_overrode() {
+        let member = Member {
+            org_id: Uuid::nil(),
+            role: Role::Owner,
+            actor: Actor::ApiKey { id: Uuid::nil() },
+            partner_id: None,
+        };
+        let mut current = blank(&member, PartnerType::Reseller);
+        current.name = "Person's name".to_owned();
+        current.stage = PartnerStage::Signed;
+        current.overridden_fields = [PartnerField::Name, PartnerField::Stage].into();
+        let mut next = current.clone();
+        next.name = "CRM name".to_owned();
+        next.stage = PartnerStage::Prospect;
+        next.industry = Some("Retail".to_owned());
+        keep_overridden(&current, &mut next);
+        assert_eq!(next.name, "Person's name");
+        assert_eq!(next.stage, PartnerStage::Signed);
+        assert_eq!(next.industry.as_deref(), Some("Retail"), "not overridden");
+        assert_eq!(next.overridden_fields, current.overridden_fields);
+    }
 
     #[test]
     fn diffs_list_only_changed_fields_with_before_and_after() {

@@ -1019,6 +1019,68 @@ async fn write(
     })
 }
 
+/// Which partner holds an external id or a domain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyOwners {
+    /// External id → partner.
+    pub by_external_id: HashMap<String, Uuid>,
+    /// Normalised domain → partner.
+    pub by_domain: HashMap<String, Uuid>,
+}
+
+/// The partners of the organisation that hold any of `external_ids` or `domains`, in one
+/// statement (imports match and check uniqueness with it before writing anything).
+pub async fn key_owners(
+    conn: &mut Conn,
+    org_id: Uuid,
+    external_ids: &[String],
+    domains: &[String],
+) -> Result<KeyOwners, DbError> {
+    let mut owners = KeyOwners::default();
+    if external_ids.is_empty() && domains.is_empty() {
+        return Ok(owners);
+    }
+    let (external_ids, domains) = (external_ids.to_vec(), domains.to_vec());
+    let rows: Vec<(DbUuid, Option<String>, Option<String>)> = run!(conn, |c| partners::table
+        .filter(partners::org_id.eq(DbUuid(org_id)))
+        .filter(
+            partners::external_id
+                .eq_any(external_ids.clone())
+                .or(partners::domain.eq_any(domains.clone()))
+        )
+        .select((partners::id, partners::external_id, partners::domain))
+        .load(c)
+        .await)?;
+    for (id, external_id, domain) in rows {
+        if let Some(external_id) = external_id {
+            owners.by_external_id.insert(external_id, id.0);
+        }
+        if let Some(domain) = domain {
+            owners.by_domain.insert(domain, id.0);
+        }
+    }
+    Ok(owners)
+}
+
+/// Whole partners (core and every relation) by id: one statement for the cores and one per
+/// relation kind, however many ids.
+pub async fn load_many(
+    conn: &mut Conn,
+    org_id: Uuid,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Partner>, DbError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut cores = cores_by_ids(conn, org_id, ids).await?;
+    for (id, relations) in relations_for(conn, org_id, ids).await? {
+        if let Some(partner) = cores.get_mut(&id) {
+            relations.apply_to(partner);
+        }
+    }
+    Ok(cores)
+}
+
 /// Whether another partner of the organisation already has `domain`.
 pub async fn domain_taken(
     conn: &mut Conn,

@@ -3,6 +3,7 @@
 mod contacts;
 mod deals;
 mod identity;
+mod imports;
 mod isolation;
 mod limits;
 mod partners;

@@ -6,6 +6,7 @@ pub(crate) mod deals;
 pub mod extensions;
 pub mod guard;
 mod identity;
+mod imports;
 pub mod loaders;
 pub mod node;
 mod partners;

@@ -6,6 +6,7 @@ use crate::error::ApiResult;
 use crate::graphql::contacts::ContactMutation;
 use crate::graphql::deals::{DealMutation, DealQuery};
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
+use crate::graphql::imports::ImportMutation;
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
 use crate::graphql::types::server_info::ServerInfo;
@@ -42,4 +43,5 @@ pub struct Mutation(
     ContactMutation,
     ViewMutation,
     DealMutation,
+    ImportMutation,
 );
