@@ -144,6 +144,16 @@ impl Rule {
         parse_rule(draft).map_err(|problem| RuleError::Invalid { index, problem })
     }
 
+    /// A rule built in code (the seed defaults), with notes; a test holds every such rule
+    /// equal to its parsed canonical form.
+    pub(super) fn seeded(field: RuleField, condition: Condition, notes: Option<&str>) -> Rule {
+        Rule {
+            field,
+            condition,
+            notes: notes.map(str::to_owned),
+        }
+    }
+
     /// The field tested.
     pub fn field(&self) -> RuleField {
         self.field
@@ -223,6 +233,11 @@ impl RequirementLogic {
             .map(|(index, draft)| Rule::parse(index, draft))
             .collect::<Result<_, _>>()?;
         Ok(RequirementLogic { rules })
+    }
+
+    /// Logic built in code (the seed defaults).
+    pub(super) fn seeded(rules: Vec<Rule>) -> Self {
+        RequirementLogic { rules }
     }
 
     /// The rules, in the order written.
