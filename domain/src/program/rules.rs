@@ -638,3 +638,436 @@ fn text_items(field: RuleField, values: &[String]) -> Result<Vec<String>, RulePr
     }
     Ok(items)
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A draft of `field` and `operator` with no parts yet.
+    pub(crate) fn draft(field: &str, operator: &str) -> RuleDraft {
+        RuleDraft {
+            field: field.to_owned(),
+            operator: operator.to_owned(),
+            ..RuleDraft::default()
+        }
+    }
+
+    pub(crate) fn with_value(mut draft: RuleDraft, value: impl Into<RuleValueArg>) -> RuleDraft {
+        draft.value = Some(value.into().0);
+        draft
+    }
+
+    pub(crate) fn with_values(mut draft: RuleDraft, values: &[&str]) -> RuleDraft {
+        draft.values = Some(values.iter().map(|v| (*v).to_owned()).collect());
+        draft
+    }
+
+    pub(crate) fn with_bounds(mut draft: RuleDraft, min: i64, max: i64) -> RuleDraft {
+        draft.min = Some(min);
+        draft.max = Some(max);
+        draft
+    }
+
+    /// Lets tests write `with_value(d, 20)` and `with_value(d, "emea")`.
+    pub(crate) struct RuleValueArg(RuleValue);
+
+    impl From<i64> for RuleValueArg {
+        fn from(n: i64) -> Self {
+            RuleValueArg(RuleValue::Number(n))
+        }
+    }
+
+    impl From<&str> for RuleValueArg {
+        fn from(text: &str) -> Self {
+            RuleValueArg(RuleValue::Text(text.to_owned()))
+        }
+    }
+
+    fn one(draft: RuleDraft) -> Result<Rule, RuleError> {
+        Rule::parse(0, &draft)
+    }
+
+    fn problem(draft: RuleDraft) -> RuleProblem {
+        match one(draft) {
+            Err(RuleError::Invalid { problem, .. }) => problem,
+            other => panic!("expected a rule problem, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn numeric_rules_take_a_value_or_bounds() {
+        let gte = one(with_value(draft("closed_deals", "gte"), 20)).expect("valid");
+        assert_eq!(gte.condition(), &Condition::AtLeast(20));
+        assert_eq!(gte.operator(), RuleOperator::Gte);
+        let mut by_min = draft("closed_deals", "GTE");
+        by_min.min = Some(20);
+        assert_eq!(one(by_min), Ok(gte));
+        let mut by_max = draft("employees", "lte");
+        by_max.max = Some(50);
+        assert_eq!(
+            one(by_max).map(|r| r.condition().clone()),
+            Ok(Condition::AtMost(50))
+        );
+        assert_eq!(
+            one(with_bounds(draft("revenue", "between"), 10, 10)).map(|r| r.condition().clone()),
+            Ok(Condition::Between { min: 10, max: 10 })
+        );
+        assert_eq!(
+            one(with_value(draft("customers", "equals"), " 7 ")).map(|r| r.condition().clone()),
+            Ok(Condition::NumberEquals(7)),
+            "a number written as text is accepted"
+        );
+    }
+
+    #[test]
+    fn camel_case_and_graphql_names_are_accepted() {
+        let rule = one(with_values(draft("closedDeals", "includesAny"), &["x"]));
+        assert!(matches!(
+            rule,
+            Err(RuleError::Invalid {
+                problem: RuleProblem::OperatorNotForField {
+                    field: RuleField::ClosedDeals,
+                    operator: RuleOperator::IncludesAny
+                },
+                ..
+            })
+        ));
+        let rule = one(with_values(draft(" TAGS ", "INCLUDES_ALL"), &["x"])).expect("valid");
+        assert_eq!(rule.field(), RuleField::Tags);
+        assert_eq!(rule.operator(), RuleOperator::IncludesAll);
+    }
+
+    #[test]
+    fn text_rules_are_lower_cased_and_closed_vocabularies_checked() {
+        let rule = one(with_value(draft("industry", "equals"), "  FinTech ")).expect("valid");
+        assert_eq!(rule.condition(), &Condition::TextEquals("fintech".into()));
+        let rule = one(with_values(
+            draft("stage", "includes_any"),
+            &["LEGAL_NEGOTIATION", "active", "Active", " "],
+        ))
+        .expect("valid");
+        assert_eq!(
+            rule.condition(),
+            &Condition::TextOneOf(vec!["active".into(), "legal_negotiation".into()])
+        );
+        assert!(matches!(
+            problem(with_value(draft("type", "equals"), "partner")),
+            RuleProblem::NotInVocabulary {
+                field: RuleField::Type,
+                ..
+            }
+        ));
+        let message = one(with_value(draft("status", "equals"), "gone"))
+            .expect_err("refused")
+            .to_string();
+        assert!(message.contains("active, inactive, pending"), "{message}");
+    }
+
+    #[test]
+    fn list_rules_are_sorted_deduplicated_and_tags_canonical() {
+        let rule = one(with_values(
+            draft("regions", "includes_all"),
+            &["EMEA", "apac", "emea"],
+        ))
+        .expect("valid");
+        assert_eq!(
+            rule.condition(),
+            &Condition::IncludesAll(vec!["apac".into(), "emea".into()])
+        );
+        let rule = one(with_values(
+            draft("tags", "includes_any"),
+            &["Services : Certified", "managed-services", "foo : bar"],
+        ))
+        .expect("valid");
+        assert_eq!(
+            rule.condition(),
+            &Condition::IncludesAny(vec![
+                "foo : bar".into(),
+                "managed-services".into(),
+                "services:certified".into()
+            ])
+        );
+        assert_eq!(
+            problem(with_values(draft("tags", "includes_any"), &["services:  "])),
+            RuleProblem::InvalidValue(PartnerValueError::Empty)
+        );
+    }
+
+    #[test]
+    fn each_mistake_is_named() {
+        use RuleProblem::*;
+        assert_eq!(problem(draft("karma", "gte")), UnknownField("karma".into()));
+        assert_eq!(
+            problem(draft("revenue", ">=")),
+            UnknownOperator(">=".into())
+        );
+        assert!(matches!(
+            problem(with_value(draft("regions", "equals"), "emea")),
+            OperatorNotForField { .. }
+        ));
+        assert!(matches!(
+            problem(with_values(draft("industry", "includes_all"), &["a"])),
+            OperatorNotForField { .. }
+        ));
+        assert!(matches!(
+            problem(with_value(draft("industry", "gte"), 1)),
+            OperatorNotForField { .. }
+        ));
+        assert_eq!(
+            problem(draft("revenue", "gte")),
+            Missing {
+                operator: RuleOperator::Gte,
+                part: "value"
+            }
+        );
+        let mut only_min = draft("revenue", "between");
+        only_min.min = Some(1);
+        assert_eq!(
+            problem(only_min),
+            Missing {
+                operator: RuleOperator::Between,
+                part: "max"
+            }
+        );
+        assert_eq!(
+            problem(draft("regions", "includes_any")),
+            Missing {
+                operator: RuleOperator::IncludesAny,
+                part: "values"
+            }
+        );
+        assert_eq!(
+            problem(with_bounds(draft("revenue", "between"), 5, 4)),
+            MinAboveMax { min: 5, max: 4 }
+        );
+        assert_eq!(
+            problem(with_values(draft("regions", "includes_any"), &[])),
+            EmptyList
+        );
+        assert_eq!(
+            problem(with_values(draft("regions", "includes_any"), &[" ", ""])),
+            EmptyList
+        );
+        assert_eq!(
+            problem(with_value(
+                with_bounds(draft("revenue", "between"), 1, 2),
+                3
+            )),
+            Unexpected {
+                operator: RuleOperator::Between,
+                part: "value"
+            }
+        );
+        let mut both = with_value(draft("revenue", "gte"), 3);
+        both.min = Some(3);
+        assert_eq!(
+            problem(both),
+            Unexpected {
+                operator: RuleOperator::Gte,
+                part: "min"
+            }
+        );
+        assert_eq!(
+            problem(with_value(draft("fit_score", "gte"), 101)),
+            OutOfRange {
+                min: 0,
+                max: 100,
+                got: 101
+            }
+        );
+        assert!(matches!(
+            problem(with_value(draft("closed_deals", "gte"), -1)),
+            OutOfRange { .. }
+        ));
+        assert_eq!(
+            problem(with_value(draft("closed_deals", "gte"), "twenty")),
+            NotANumber("twenty".into())
+        );
+        assert_eq!(
+            problem(with_value(draft("industry", "equals"), &*"x".repeat(101))),
+            InvalidValue(PartnerValueError::TooLong { max: 100 })
+        );
+        assert_eq!(
+            problem(with_value(draft("industry", "equals"), "a\u{0}b")),
+            InvalidValue(PartnerValueError::ControlCharacters)
+        );
+        let many: Vec<String> = (0..=MAX_RULE_VALUES).map(|i| format!("r{i}")).collect();
+        let mut too_many = draft("regions", "includes_any");
+        too_many.values = Some(many);
+        assert_eq!(
+            problem(too_many),
+            TooManyValues {
+                max: MAX_RULE_VALUES
+            }
+        );
+        let mut long_notes = with_value(draft("revenue", "gte"), 1);
+        long_notes.notes = Some("n".repeat(MAX_RULE_NOTES_CHARS + 1));
+        assert_eq!(
+            problem(long_notes),
+            Notes(PartnerValueError::TooLong {
+                max: MAX_RULE_NOTES_CHARS
+            })
+        );
+    }
+
+    #[test]
+    fn errors_name_the_index_of_the_first_bad_rule() {
+        let drafts = [
+            with_value(draft("revenue", "gte"), 1),
+            with_values(draft("regions", "includes_any"), &["emea"]),
+            with_bounds(draft("employees", "between"), 10, 1),
+            draft("karma", "gte"),
+        ];
+        let error = RequirementLogic::parse(&drafts).expect_err("refused");
+        assert_eq!(error.index(), Some(2));
+        assert_eq!(
+            error.to_string(),
+            "rules[2]: `min` (10) is greater than `max` (1)"
+        );
+        let too_many = vec![with_value(draft("revenue", "gte"), 1); MAX_RULES + 1];
+        let error = RequirementLogic::parse(&too_many).expect_err("refused");
+        assert_eq!(
+            error,
+            RuleError::TooManyRules {
+                max: MAX_RULES,
+                got: MAX_RULES + 1
+            }
+        );
+        assert_eq!(error.index(), None);
+        assert!(RequirementLogic::parse(&too_many[..MAX_RULES]).is_ok());
+    }
+
+    #[test]
+    fn blank_notes_are_dropped_and_notes_can_be_hidden() {
+        let mut noted = with_value(draft("revenue", "gte"), 1);
+        noted.notes = Some("  Strategic accounts count double  ".into());
+        let mut blank = with_value(draft("revenue", "lte"), 9);
+        blank.notes = Some("   ".into());
+        let logic = RequirementLogic::parse(&[noted, blank]).expect("valid");
+        assert_eq!(
+            logic.rules()[0].notes(),
+            Some("Strategic accounts count double")
+        );
+        assert_eq!(logic.rules()[1].notes(), None);
+        assert!(
+            logic
+                .without_notes()
+                .rules()
+                .iter()
+                .all(|r| r.notes().is_none())
+        );
+    }
+
+    #[test]
+    fn stored_json_round_trips_exactly() {
+        let mut noted = with_value(draft("closedDeals", "GTE"), "20");
+        noted.notes = Some("Won or lost".into());
+        let logic = RequirementLogic::parse(&[
+            noted,
+            with_bounds(draft("fit_score", "between"), 60, 100),
+            with_value(draft("industry", "equals"), "FinTech"),
+            with_values(
+                draft("tags", "includesAll"),
+                &["services:certified", "EMEA"],
+            ),
+        ])
+        .expect("valid");
+        let json = serde_json::to_string(&logic).expect("serializes");
+        assert_eq!(
+            json,
+            r#"[{"field":"closed_deals","operator":"gte","value":20,"notes":"Won or lost"},{"field":"fit_score","operator":"between","min":60,"max":100},{"field":"industry","operator":"equals","value":"fintech"},{"field":"tags","operator":"includes_all","values":["emea","services:certified"]}]"#
+        );
+        let back: RequirementLogic = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, logic);
+        assert_eq!(serde_json::to_string(&back).expect("serializes"), json);
+        let empty: RequirementLogic = serde_json::from_str("[]").expect("empty");
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn invalid_stored_json_is_refused_on_load() {
+        let bad = r#"[{"field":"revenue","operator":"between","min":5,"max":1}]"#;
+        let error = serde_json::from_str::<RequirementLogic>(bad).expect_err("refused");
+        assert!(error.to_string().contains("rules[0]"), "{error}");
+        let unknown_key = r#"[{"field":"revenue","operator":"gte","vaule":5}]"#;
+        assert!(serde_json::from_str::<RequirementLogic>(unknown_key).is_err());
+    }
+
+    /// Any valid draft: a field, an operator its kind allows, and fitting parts.
+    pub(crate) fn any_valid_draft() -> impl Strategy<Value = RuleDraft> {
+        let numeric = (
+            prop::sample::select(
+                RuleField::ALL
+                    .into_iter()
+                    .filter(|f| f.kind() == FieldKind::Numeric)
+                    .collect::<Vec<_>>(),
+            ),
+            0_i64..=100,
+            0_i64..=100,
+            0_usize..4,
+        )
+            .prop_map(|(field, a, b, op)| {
+                let name = field.as_str();
+                match op {
+                    0 => with_value(draft(name, "gte"), a),
+                    1 => with_value(draft(name, "lte"), a),
+                    2 => with_bounds(draft(name, "between"), a.min(b), a.max(b)),
+                    _ => with_value(draft(name, "equals"), a),
+                }
+            });
+        let free_text = (
+            prop::sample::select(vec!["industry", "subtype"]),
+            "[a-zA-Z][a-zA-Z ]{0,8}",
+            prop::collection::vec("[a-zA-Z]{1,6}", 1..5),
+            any::<bool>(),
+        )
+            .prop_map(|(field, value, values, equals)| {
+                if equals {
+                    with_value(draft(field, "equals"), value.as_str())
+                } else {
+                    let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                    with_values(draft(field, "includes_any"), &values)
+                }
+            });
+        let list = (
+            prop::sample::select(vec!["regions", "languages", "services", "products", "tags"]),
+            prop::collection::vec("((services|regions):)?[a-zA-Z]{1,6}", 1..5),
+            any::<bool>(),
+        )
+            .prop_map(|(field, values, all)| {
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                with_values(
+                    draft(field, if all { "includes_all" } else { "includes_any" }),
+                    &values,
+                )
+            });
+        prop_oneof![numeric, free_text, list]
+    }
+
+    proptest! {
+        #[test]
+        fn any_valid_logic_round_trips_through_its_drafts_and_json(
+            drafts in prop::collection::vec(any_valid_draft(), 0..MAX_RULES),
+        ) {
+            let logic = RequirementLogic::parse(&drafts).expect("valid");
+            let reparsed = RequirementLogic::parse(&logic.to_drafts());
+            prop_assert_eq!(reparsed.as_ref(), Ok(&logic));
+            let json = serde_json::to_string(&logic).expect("serializes");
+            let back: RequirementLogic = serde_json::from_str(&json).expect("deserializes");
+            prop_assert_eq!(&back, &logic);
+            prop_assert_eq!(serde_json::to_string(&back).expect("serializes"), json);
+        }
+
+        #[test]
+        fn between_with_min_above_max_is_always_refused(max in 0..i64::MAX, gap in 1..i64::MAX) {
+            let min = max.saturating_add(gap);
+            prop_assume!(min > max);
+            let error = Rule::parse(7, &with_bounds(draft("revenue", "between"), min, max));
+            prop_assert_eq!(
+                error,
+                Err(RuleError::Invalid { index: 7, problem: RuleProblem::MinAboveMax { min, max } })
+            );
+        }
+    }
+}
