@@ -9,6 +9,7 @@ pub mod deals;
 pub mod identity;
 pub mod money;
 pub mod partners;
+pub mod program;
 
 pub use identity::{
     CompanyDomain, DomainError, EmailAddress, EmailError, NameError, Password, PasswordError,
