@@ -17,6 +17,7 @@ pub mod partner_contacts;
 pub mod partner_list;
 pub mod partner_views;
 pub mod partners;
+pub mod program;
 pub mod schema;
 pub mod server;
 pub mod sessions;

@@ -550,6 +550,132 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Program segments: groups of partners by market, technology or services.
+    program_segments (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Segment id.
+        id -> crate::types::Uuid,
+        /// Name.
+        name -> Text,
+        /// Description.
+        description -> Nullable<Text>,
+        /// market, technology or services.
+        family -> Text,
+        /// Requirement logic (a JSON list of rules).
+        logic -> crate::types::Json,
+        /// Position among segments.
+        sort_order -> Integer,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// Tracks inside segments.
+    program_tracks (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Track id.
+        id -> crate::types::Uuid,
+        /// The segment.
+        segment_id -> crate::types::Uuid,
+        /// Name.
+        name -> Text,
+        /// URL-safe name, unique per organisation.
+        slug -> Text,
+        /// Description.
+        description -> Nullable<Text>,
+        /// Position among the segment's tracks.
+        sort_order -> Integer,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// The partner types each track applies to.
+    program_track_types (org_id, track_id, partner_type) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Track.
+        track_id -> crate::types::Uuid,
+        /// Partner type.
+        partner_type -> Text,
+    }
+}
+
+diesel::table! {
+    /// Tiers inside tracks; a lower sort order is higher prestige.
+    program_tiers (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Tier id.
+        id -> crate::types::Uuid,
+        /// The track.
+        track_id -> crate::types::Uuid,
+        /// Name.
+        name -> Text,
+        /// Display colour.
+        color -> Text,
+        /// Rank (lower is higher prestige).
+        sort_order -> Integer,
+        /// Requirement logic (a JSON list of rules).
+        logic -> crate::types::Json,
+        /// Creation time.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// The segments each partner satisfies, as of its last evaluation.
+    partner_segments (org_id, partner_id, segment_id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Segment.
+        segment_id -> crate::types::Uuid,
+    }
+}
+
+diesel::table! {
+    /// Every tier change of a partner.
+    partner_tier_changes (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Change id.
+        id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// Tier before.
+        from_tier_id -> Nullable<crate::types::Uuid>,
+        /// Its name then.
+        from_tier_name -> Nullable<Text>,
+        /// Tier after.
+        to_tier_id -> Nullable<crate::types::Uuid>,
+        /// Its name then.
+        to_tier_name -> Nullable<Text>,
+        /// auto or manual.
+        source -> Text,
+        /// Why (manual changes).
+        reason -> Nullable<Text>,
+        /// user, api_key or system.
+        actor_kind -> Text,
+        /// The user or key.
+        actor_id -> Nullable<crate::types::Uuid>,
+        /// When.
+        created_at -> crate::types::UtcTimestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -572,4 +698,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     partner_financials,
     partner_contacts,
     partner_views,
+    program_segments,
+    program_tracks,
+    program_track_types,
+    program_tiers,
+    partner_segments,
+    partner_tier_changes,
 );
