@@ -1,9 +1,23 @@
 //! The partner program: segments, the tracks inside them and the tiers inside tracks, the
 //! requirement logic that decides which partners belong where, and who may configure it.
 //!
-//! Everything here is pure data and functions. Requirement logic is validated once
-//! ([`RequirementLogic::parse`]) and evaluated many times without allocating
-//! ([`RequirementLogic::satisfied`], [`Program::assign`]).
+//! Everything here is pure data and functions; the database and GraphQL layers build on it.
+//!
+//! - **Rules** are written as [`RuleDraft`]s (the stored JSON and the GraphQL input shape) and
+//!   validated once by [`RequirementLogic::parse`], which names the index of a bad rule.
+//!   Validated logic is precompiled: evaluating it ([`RequirementLogic::satisfied`],
+//!   [`Program::assign`]) parses nothing and allocates nothing per rule.
+//! - **Facts** ([`PartnerFacts`]) are what rules read from a partner: numbers as `Option<i64>`
+//!   (money in minor units of the organisation's currency; a missing number meets no rule),
+//!   texts lower-cased, lists lower-cased sorted sets, tags as `category:value` plus bare
+//!   values so a rule may ask for `services:certified` or `certified` in any category.
+//! - **Placement** ([`Program::assign`]): a partner is in every segment whose logic it
+//!   satisfies; a track applies when the partner's type is one of its types and the partner is
+//!   in the track's segment; the partner holds the highest-prestige (lowest sort order) tier
+//!   it satisfies across applicable tracks, ties broken by segment, track and ids (see
+//!   [`model`]). [`Program::progress`] explains the next tier up; [`Program::simulate`] runs a
+//!   draft program over many partners.
+//! - **Policy**: only owners and admins read or change configuration and see rule notes.
 
 pub mod defaults;
 pub mod enums;

@@ -439,3 +439,372 @@ impl Program {
             .map(|(_, track)| track)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::rules::tests::{draft, with_value};
+    use crate::program::{FactValue, RuleField};
+    use proptest::prelude::*;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    fn deals_at_least(n: i64) -> RequirementLogic {
+        if n == 0 {
+            return RequirementLogic::empty();
+        }
+        RequirementLogic::parse(&[with_value(draft("closed_deals", "gte"), n)]).expect("valid")
+    }
+
+    fn tier(n: u128, name: &str, sort_order: i32, deals: i64) -> Tier {
+        Tier {
+            id: id(n),
+            name: ProgramName::parse(name).expect("name"),
+            color: TierColor::Blue,
+            sort_order,
+            logic: deals_at_least(deals),
+        }
+    }
+
+    fn track(n: u128, sort_order: i32, types: &[PartnerType], tiers: Vec<Tier>) -> Track {
+        Track {
+            id: id(n),
+            name: ProgramName::parse(&format!("Track {n}")).expect("name"),
+            slug: Slug::parse(&format!("track-{n}")).expect("slug"),
+            description: None,
+            partner_types: types.to_vec(),
+            sort_order,
+            tiers,
+        }
+    }
+
+    fn segment(n: u128, sort_order: i32, logic: RequirementLogic, tracks: Vec<Track>) -> Segment {
+        Segment {
+            id: id(n),
+            name: ProgramName::parse(&format!("Segment {n}")).expect("name"),
+            description: None,
+            family: SegmentFamily::Market,
+            logic,
+            sort_order,
+            tracks,
+        }
+    }
+
+    fn ladder(base: u128) -> Vec<Tier> {
+        // Stored out of rank order on purpose.
+        vec![
+            tier(base + 3, "Silver", 3, 5),
+            tier(base + 1, "Platinum", 1, 20),
+            tier(base + 4, "Registered", 4, 0),
+            tier(base + 2, "Gold", 2, 10),
+        ]
+    }
+
+    /// Sales (reseller, channel) and technology (technology) tracks in one open segment, and
+    /// a gated segment for resellers with at least 15 closed deals.
+    fn program() -> Program {
+        Program {
+            segments: vec![
+                segment(
+                    200,
+                    2,
+                    deals_at_least(15),
+                    vec![track(
+                        30,
+                        1,
+                        &[PartnerType::Reseller],
+                        vec![tier(31, "Elite", 1, 15)],
+                    )],
+                ),
+                segment(
+                    100,
+                    1,
+                    RequirementLogic::empty(),
+                    vec![
+                        track(
+                            10,
+                            1,
+                            &[PartnerType::Reseller, PartnerType::Channel],
+                            ladder(10),
+                        ),
+                        track(20, 2, &[PartnerType::Technology], ladder(20)),
+                    ],
+                ),
+            ],
+        }
+    }
+
+    fn facts(partner_type: PartnerType, deals: i64) -> PartnerFacts {
+        PartnerFacts::new(partner_type).with_number(RuleField::ClosedDeals, Some(deals))
+    }
+
+    #[test]
+    fn a_partner_gets_the_highest_tier_it_qualifies_for() {
+        let program = program();
+        assert_eq!(program.validate(), Ok(()));
+        let assigned = program.assign(&facts(PartnerType::Channel, 12));
+        assert_eq!(assigned.tier, Some(id(12)), "Gold");
+        assert_eq!(assigned.track, Some(id(10)));
+        assert_eq!(
+            program.assign(&facts(PartnerType::Channel, 0)).tier,
+            Some(id(14))
+        );
+        let unknown = PartnerFacts::new(PartnerType::Channel);
+        assert_eq!(
+            program.assign(&unknown).tier,
+            Some(id(14)),
+            "Registered has no rules"
+        );
+    }
+
+    #[test]
+    fn only_tracks_for_the_partners_type_apply() {
+        let program = program();
+        let assigned = program.assign(&facts(PartnerType::Technology, 6));
+        assert_eq!(
+            (assigned.track, assigned.tier),
+            (Some(id(20)), Some(id(23)))
+        );
+        let assigned = program.assign(&facts(PartnerType::Referral, 100));
+        assert_eq!((assigned.track, assigned.tier), (None, None));
+        assert_eq!(
+            assigned.segments,
+            [id(100), id(200)],
+            "segments do not depend on type; only tracks do"
+        );
+    }
+
+    #[test]
+    fn segments_are_those_satisfied_and_gate_their_tracks() {
+        let program = program();
+        let channel = program.assign(&facts(PartnerType::Channel, 30));
+        assert_eq!(channel.segments, [id(100), id(200)], "by sort order");
+        assert_eq!(
+            channel.tier,
+            Some(id(11)),
+            "the gated track is not for channel partners"
+        );
+        let small_reseller = program.assign(&facts(PartnerType::Reseller, 12));
+        assert_eq!(small_reseller.segments, [id(100)]);
+        assert_eq!(small_reseller.tier, Some(id(12)));
+    }
+
+    #[test]
+    fn ties_across_tracks_go_to_the_earlier_segment_then_track_then_id() {
+        let program = program();
+        // Reseller with 20 deals: Platinum (sort 1, segment 1) and Elite (sort 1, segment 2).
+        let assigned = program.assign(&facts(PartnerType::Reseller, 20));
+        assert_eq!(assigned.tier, Some(id(11)));
+        assert_eq!(assigned.segments, [id(100), id(200)]);
+        // Reseller with 16 deals: Gold (sort 2) loses to Elite (sort 1) in another segment.
+        assert_eq!(
+            program.assign(&facts(PartnerType::Reseller, 16)).tier,
+            Some(id(31))
+        );
+
+        let twin = |track_id, track_sort| {
+            track(
+                track_id,
+                track_sort,
+                &[PartnerType::Reseller],
+                vec![tier(track_id + 1, "Top", 1, 0)],
+            )
+        };
+        let same_segment = Program {
+            segments: vec![segment(
+                1,
+                1,
+                RequirementLogic::empty(),
+                vec![twin(60, 2), twin(50, 2), twin(70, 1)],
+            )],
+        };
+        let reseller = facts(PartnerType::Reseller, 0);
+        assert_eq!(
+            same_segment.assign(&reseller).tier,
+            Some(id(71)),
+            "track sort order"
+        );
+        let mut by_id = same_segment.clone();
+        by_id.segments[0].tracks.retain(|t| t.id != id(70));
+        assert_eq!(by_id.assign(&reseller).tier, Some(id(51)), "then track id");
+    }
+
+    #[test]
+    fn progress_names_the_next_tier_and_the_rules_still_unmet() {
+        let program = program();
+        let partner = facts(PartnerType::Channel, 12);
+        let progress = program.progress(&partner, Some(id(12)));
+        assert_eq!(progress.track.map(|t| t.id), Some(id(10)));
+        assert_eq!(progress.current.map(|t| t.id), Some(id(12)));
+        assert_eq!(progress.next.map(|t| t.name.as_str()), Some("Platinum"));
+        assert_eq!(progress.unmet.len(), 1);
+        assert_eq!(progress.unmet[0].field, RuleField::ClosedDeals);
+        assert_eq!(progress.unmet[0].actual, FactValue::Number(12));
+        assert_eq!(progress.unmet[0].expected.to_string(), "at least 20");
+
+        let top = program.progress(&partner, Some(id(11)));
+        assert_eq!((top.next, top.unmet.len()), (None, 0));
+
+        let newcomer = program.progress(&partner, None);
+        assert_eq!(newcomer.current, None);
+        assert_eq!(newcomer.next.map(|t| t.id), Some(id(14)), "entry tier");
+        assert!(newcomer.unmet.is_empty());
+        assert_eq!(program.progress(&partner, Some(id(999))), newcomer);
+    }
+
+    #[test]
+    fn tiers_for_a_type_come_in_rank_order_regardless_of_segment_logic() {
+        let program = program();
+        let names: Vec<&str> = program
+            .tiers_for_type(PartnerType::Reseller)
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["Platinum", "Elite", "Gold", "Silver", "Registered"]);
+        assert!(program.tiers_for_type(PartnerType::Referral).is_empty());
+    }
+
+    #[test]
+    fn validation_refuses_shared_ids_and_slugs() {
+        let mut program = program();
+        program.segments[1].tracks[1].tiers[0].id = id(11);
+        assert_eq!(program.validate(), Err(ProgramError::DuplicateId(id(11))));
+        let mut program = self::program();
+        program.segments[1].tracks[1].slug = Slug::parse("track-30").expect("slug");
+        assert_eq!(
+            program.validate(),
+            Err(ProgramError::DuplicateSlug("track-30".into()))
+        );
+        let mut program = self::program();
+        program.segments[1].tracks[0].tiers = (0..=MAX_TIERS_PER_TRACK as u128)
+            .map(|n| tier(1_000 + n, "T", 1, 0))
+            .collect();
+        assert!(matches!(
+            program.validate(),
+            Err(ProgramError::TooMany { .. })
+        ));
+    }
+
+    #[test]
+    fn lookups_and_simulation_find_what_is_there() {
+        let program = program();
+        assert_eq!(
+            program.tier(id(23)).map(|t| t.name.as_str()),
+            Some("Silver")
+        );
+        assert_eq!(program.track(id(30)).map(|(s, _)| s.id), Some(id(200)));
+        assert_eq!(program.segment(id(100)).map(|s| s.sort_order), Some(1));
+        assert_eq!(program.slugs().count(), 3);
+        let partners = [
+            facts(PartnerType::Channel, 12),
+            facts(PartnerType::Channel, 1),
+            facts(PartnerType::Referral, 1),
+        ];
+        let summary = program.simulate(&partners);
+        assert_eq!(summary.partners, 3);
+        assert_eq!(summary.per_tier.get(&id(12)), Some(&1));
+        assert_eq!(summary.per_tier.get(&id(14)), Some(&1));
+        assert_eq!(summary.without_tier, 1);
+        assert_eq!(summary.per_segment.get(&id(100)), Some(&3));
+    }
+
+    #[test]
+    fn names_are_trimmed_single_lines_of_at_most_a_hundred_characters() {
+        assert_eq!(
+            ProgramName::parse("  Gold ").map(|n| n.as_str().to_owned()),
+            Ok("Gold".into())
+        );
+        assert_eq!(ProgramName::parse(" "), Err(PartnerValueError::Empty));
+        assert!(ProgramName::parse(&"x".repeat(100)).is_ok());
+        assert_eq!(
+            ProgramName::parse(&"x".repeat(101)),
+            Err(PartnerValueError::TooLong { max: 100 })
+        );
+        assert_eq!(
+            ProgramName::parse("a\nb"),
+            Err(PartnerValueError::ControlCharacters)
+        );
+        assert_eq!(program_description(Some("  ")), Ok(None));
+    }
+
+    /// A random program: segments gated by a deal threshold (0 = open), tracks for random
+    /// types, tiers with random ranks and deal thresholds.
+    fn any_program() -> impl Strategy<Value = Program> {
+        let types = prop::sample::subsequence(PartnerType::ALL.to_vec(), 1..3);
+        let tiers = prop::collection::vec((0_i32..4, 0_i64..30), 1..5);
+        let tracks = prop::collection::vec((0_i32..3, types, tiers), 1..3);
+        prop::collection::vec((0_i32..3, 0_i64..20, tracks), 1..3).prop_map(|segments| {
+            let mut next = 0_u128;
+            let mut fresh = move || {
+                next += 1;
+                next
+            };
+            Program {
+                segments: segments
+                    .into_iter()
+                    .map(|(sort, gate, tracks)| {
+                        let seg_id = fresh();
+                        let tracks = tracks
+                            .into_iter()
+                            .map(|(sort, types, tiers)| {
+                                let track_id = fresh();
+                                let tiers = tiers
+                                    .into_iter()
+                                    .map(|(rank, deals)| tier(fresh(), "T", rank, deals))
+                                    .collect();
+                                track(track_id, sort, &types, tiers)
+                            })
+                            .collect();
+                        segment(seg_id, sort, deals_at_least(gate), tracks)
+                    })
+                    .collect(),
+            }
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn assign_picks_a_satisfied_tier_and_none_more_prestigious_is_satisfied(
+            program in any_program(),
+            partner_type in prop::sample::select(PartnerType::ALL.to_vec()),
+            deals in prop::option::of(0_i64..40),
+        ) {
+            let facts = PartnerFacts::new(partner_type).with_number(RuleField::ClosedDeals, deals);
+            let assigned = program.assign(&facts);
+            let applicable: Vec<(&Segment, &Track)> = program
+                .tracks()
+                .filter(|(s, t)| t.applies_to(partner_type) && s.logic.satisfied(&facts))
+                .collect();
+            let satisfied: Vec<&Tier> = applicable
+                .iter()
+                .flat_map(|(_, t)| t.tiers.iter())
+                .filter(|tier| tier.logic.satisfied(&facts))
+                .collect();
+            match assigned.tier {
+                Some(tier_id) => {
+                    let (segment, track, tier) = program.locate_tier(tier_id).expect("in program");
+                    prop_assert!(tier.logic.satisfied(&facts));
+                    prop_assert!(track.applies_to(partner_type));
+                    prop_assert!(segment.logic.satisfied(&facts));
+                    prop_assert_eq!(assigned.track, Some(track.id));
+                    for other in satisfied {
+                        prop_assert!(tier.sort_order <= other.sort_order);
+                    }
+                }
+                None => prop_assert!(satisfied.is_empty()),
+            }
+            let in_segments: Vec<Uuid> = program
+                .segments
+                .iter()
+                .filter(|s| s.logic.satisfied(&facts))
+                .map(|s| s.id)
+                .collect();
+            prop_assert_eq!(assigned.segments.len(), in_segments.len());
+            prop_assert!(assigned.segments.iter().all(|s| in_segments.contains(s)));
+            let tiers_for_type = program.tiers_for_type(partner_type);
+            prop_assert!(tiers_for_type.windows(2).all(|w| w[0].sort_order <= w[1].sort_order));
+        }
+    }
+}
