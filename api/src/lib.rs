@@ -17,6 +17,7 @@ pub mod seed;
 pub mod server;
 pub mod startup;
 pub mod telemetry;
+pub mod tiers;
 pub mod views;
 
 pub use config::{Cli, Settings};

@@ -269,7 +269,14 @@ pub async fn create(
     )
     .await?;
     check_domain(services, &partner, "input.domain").await?;
-    insert(services, member, partner).await
+    let created = insert(services, member, partner).await?;
+    placed(services, member, created.id).await
+}
+
+/// Re-evaluates a changed partner's segments and tier, and reads it back as it now stands.
+async fn placed(services: &Services, member: &Member, id: Uuid) -> ApiResult<Partner> {
+    crate::tiers::partners_changed(services, member, &[id]).await?;
+    visible(services, member, id).await
 }
 
 /// Writes a new, validated partner with its `create` audit entry.
@@ -390,7 +397,8 @@ pub async fn update(
     .await?;
     check_domain(services, &next, "input.patch.domain").await?;
     next.overridden_fields.extend(applying.touched);
-    save(services, member, &current, next, expected, "update").await
+    save(services, member, &current, next, expected, "update").await?;
+    placed(services, member, id).await
 }
 
 /// Archives (hides from lists) or restores a partner.
@@ -416,7 +424,8 @@ pub async fn set_archived(
         version,
         if archived { "archive" } else { "unarchive" },
     )
-    .await
+    .await?;
+    placed(services, member, id).await
 }
 
 /// Deletes a partner and everything it holds (owners and admins).
@@ -457,7 +466,8 @@ pub async fn clear_override(
     let mut next = current.clone();
     next.overridden_fields.remove(&field);
     let version = current.version;
-    save(services, member, &current, next, version, "update").await
+    save(services, member, &current, next, version, "update").await?;
+    placed(services, member, id).await
 }
 
 /// Puts back every field of `current` that a person overrode, so that automated writers

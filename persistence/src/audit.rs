@@ -23,6 +23,11 @@ pub enum Actor {
     System,
 }
 
+/// `(actor_kind, actor_id)` as stored.
+pub(crate) fn actor_parts(actor: Actor) -> (&'static str, Option<Uuid>) {
+    actor.parts()
+}
+
 impl Actor {
     fn parts(self) -> (&'static str, Option<Uuid>) {
         match self {

@@ -21,6 +21,7 @@ pub mod program;
 pub mod schema;
 pub mod server;
 pub mod sessions;
+pub mod tiers;
 pub mod types;
 pub mod users;
 

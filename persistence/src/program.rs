@@ -102,8 +102,14 @@ pub async fn load(conn: &mut Conn, org_id: Uuid) -> Result<StoredProgram, DbErro
         .await)?;
     let types: Vec<(DbUuid, String)> = run!(conn, |c| program_track_types::table
         .filter(program_track_types::org_id.eq(org))
-        .select((program_track_types::track_id, program_track_types::partner_type))
-        .order((program_track_types::track_id, program_track_types::partner_type))
+        .select((
+            program_track_types::track_id,
+            program_track_types::partner_type
+        ))
+        .order((
+            program_track_types::track_id,
+            program_track_types::partner_type
+        ))
         .load(c)
         .await)?;
     let tiers: Vec<TierRow> = run!(conn, |c| program_tiers::table

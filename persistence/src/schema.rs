@@ -36,6 +36,8 @@ diesel::table! {
         deal_currency -> Text,
         /// Days an approved deal registration protects its deal.
         registration_expiry_days -> Integer,
+        /// When every partner's tier was last evaluated together.
+        tiers_evaluated_at -> Nullable<crate::types::UtcTimestamp>,
         /// Creation time.
         created_at -> crate::types::UtcTimestamp,
         /// Last change.

@@ -79,6 +79,26 @@ pub async fn import(
             Err(error) => Err(error),
         });
     }
+    // Place every written partner in the program at once, then show them as they now stand.
+    let written: Vec<Uuid> = results
+        .iter()
+        .filter_map(|r| match r {
+            Ok((Written::Created | Written::Updated, partner)) => Some(partner.id),
+            _ => None,
+        })
+        .collect();
+    if !written.is_empty() {
+        crate::tiers::partners_changed(services, member, &written).await?;
+        let mut conn = services.db.conn().await?;
+        let mut placed = partners::load_many(&mut conn, member.org_id, &written).await?;
+        for result in &mut results {
+            if let Ok((Written::Created | Written::Updated, partner)) = result
+                && let Some(fresh) = placed.remove(&partner.id)
+            {
+                *partner = fresh;
+            }
+        }
+    }
     Ok(results)
 }
 

@@ -90,3 +90,6 @@ create table partner_tier_changes (
 create index partner_tier_changes_partner_idx on partner_tier_changes (org_id, partner_id, created_at, id);
 
 create index partners_org_tier_idx on partners (org_id, tier_id);
+
+-- when every partner's tier was last evaluated together (a partner evaluated alone keeps its own time)
+alter table organizations add column tiers_evaluated_at timestamptz;

@@ -1,3 +1,4 @@
+alter table organizations drop column tiers_evaluated_at;
 drop index partners_org_tier_idx;
 drop table partner_tier_changes;
 drop table partner_segments;
