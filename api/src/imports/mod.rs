@@ -7,6 +7,10 @@
 
 pub mod partners;
 
+use std::collections::HashMap;
+
+use async_graphql::MaybeUndefined;
+
 use crate::error::{ApiError, ApiResult, cause_chain, code};
 
 /// The most rows one import call takes.
@@ -66,6 +70,16 @@ impl RowError {
             message: message.into(),
         }
     }
+
+    /// No such object in the caller's organisation at `field` (the message reveals nothing
+    /// about other organisations).
+    pub fn not_found(field: impl Into<String>, what: &str) -> Self {
+        RowError {
+            field: Some(field.into()),
+            code: code::NOT_FOUND,
+            message: format!("{what} not found"),
+        }
+    }
 }
 
 impl From<ApiError> for RowError {
@@ -89,6 +103,84 @@ impl From<ApiError> for RowError {
 
 /// A row's outcome: what was written and the object, or why nothing was.
 pub type RowResult<T> = Result<(Written, T), RowError>;
+
+/// The first row with a key claims it; later rows with the same key fail (CONFLICT at
+/// `rows[i].{field}`), so that one call never writes an object twice. `key_of` gives a parsed
+/// row's index and key.
+pub(crate) fn claim_keys<R>(
+    rows: &mut [Result<R, RowError>],
+    field: &str,
+    what: &str,
+    key_of: impl Fn(&R) -> (usize, &str),
+) {
+    let mut claimed: HashMap<String, usize> = HashMap::new();
+    for row in rows.iter_mut() {
+        let Ok(parsed) = row else { continue };
+        let (index, key) = key_of(parsed);
+        let key = key.to_owned();
+        if let Some(first) = claimed.get(&key) {
+            *row = Err(RowError::conflict(
+                format!("rows[{index}].{field}"),
+                format!(
+                    "rows[{first}] has the same {field} `{key}`; each {what} may appear once per import"
+                ),
+            ));
+        } else {
+            claimed.insert(key, index);
+        }
+    }
+}
+
+/// Blank text counts as null.
+pub(crate) fn text(value: &MaybeUndefined<String>) -> MaybeUndefined<String> {
+    match value {
+        MaybeUndefined::Value(v) if v.trim().is_empty() => MaybeUndefined::Null,
+        other => other.clone(),
+    }
+}
+
+/// A list: `null` empties it.
+pub(crate) fn list<T: Clone>(value: &MaybeUndefined<Vec<T>>) -> Option<Vec<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(Vec::new()),
+        MaybeUndefined::Value(v) => Some(v.clone()),
+    }
+}
+
+/// One value of a closed vocabulary, in any letter case; unknown values fail naming `field`
+/// and listing the known ones.
+pub(crate) fn one_of<T>(
+    raw: &str,
+    field: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    known: &[&str],
+) -> Result<T, RowError> {
+    parse(raw.trim()).ok_or_else(|| {
+        let known: Vec<String> = known.iter().map(|k| k.to_ascii_uppercase()).collect();
+        RowError::bad_input(
+            field,
+            format!(
+                "unknown {what} `{raw}`; expected one of {} (in any letter case)",
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+/// A non-nullable enum-like value: blank or null leaves it alone.
+pub(crate) fn required_enum<T>(
+    raw: Option<&str>,
+    field: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    known: &[&str],
+) -> Result<Option<T>, RowError> {
+    raw.filter(|r| !r.trim().is_empty())
+        .map(|r| one_of(r, field, what, parse, known))
+        .transpose()
+}
 
 #[cfg(test)]
 mod tests {
