@@ -5,6 +5,7 @@
 //! paths as a person's edits (audit entry, version bump), so a failing row writes nothing and
 //! never affects the other rows.
 
+pub mod deals;
 pub mod partners;
 
 use std::collections::HashMap;
