@@ -672,3 +672,19 @@ pub async fn sweep_expired(db: &Database) -> Result<usize, DbError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closed_deals_keep_a_close_date_and_open_ones_none() {
+        let given = NaiveDate::from_ymd_opt(2026, 5, 1);
+        assert_eq!(closing_date(DealStatus::Open, given), None);
+        assert_eq!(closing_date(DealStatus::Won, given), given);
+        assert_eq!(
+            closing_date(DealStatus::Lost, None),
+            Some(Utc::now().date_naive())
+        );
+    }
+}

@@ -198,6 +198,44 @@ mod tests {
     }
 
     #[test]
+    fn the_first_row_with_a_key_claims_it_and_later_ones_conflict() {
+        let mut rows: Vec<Result<(usize, &str), RowError>> = vec![
+            Ok((0, "a")),
+            Ok((1, "b")),
+            Err(RowError::bad_input("rows[2].status", "unknown")),
+            Ok((3, "a")),
+        ];
+        claim_keys(&mut rows, "externalId", "deal", |row| (row.0, row.1));
+        assert!(rows[0].is_ok() && rows[1].is_ok());
+        assert_eq!(
+            rows[2].as_ref().err().and_then(|e| e.field.as_deref()),
+            Some("rows[2].status"),
+            "failed rows stay as they are"
+        );
+        let conflict = rows[3].as_ref().expect_err("repeated key");
+        assert_eq!(conflict.code, code::CONFLICT);
+        assert_eq!(conflict.field.as_deref(), Some("rows[3].externalId"));
+        assert!(conflict.message.contains("rows[0]"), "{}", conflict.message);
+    }
+
+    #[test]
+    fn unknown_vocabulary_lists_the_known_values() {
+        let parse = |s: &str| (s.eq_ignore_ascii_case("won")).then_some(());
+        assert_eq!(
+            required_enum(Some(" WoN "), "rows[0].status", "status", parse, &["won"]),
+            Ok(Some(()))
+        );
+        assert_eq!(
+            required_enum(Some("  "), "rows[0].status", "status", parse, &["won"]),
+            Ok(None),
+            "blank leaves it alone"
+        );
+        let error = required_enum(Some("closed"), "rows[0].status", "status", parse, &["won"])
+            .expect_err("unknown");
+        assert!(error.message.contains("`closed`") && error.message.contains("WON"));
+    }
+
+    #[test]
     fn row_errors_keep_the_code_and_field_and_hide_internals() {
         let bad = RowError::from(ApiError::bad_input("rows[2].stage", "unknown stage"));
         assert_eq!(bad.field.as_deref(), Some("rows[2].stage"));

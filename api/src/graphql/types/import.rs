@@ -92,3 +92,22 @@ impl Counts {
         counts
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_add_up_each_outcome() {
+        use ImportOutcome::*;
+        assert_eq!(
+            Counts::of([Created, Failed, Unchanged, Failed, Updated]),
+            Counts {
+                created: 1,
+                updated: 1,
+                unchanged: 1,
+                failed: 2
+            }
+        );
+    }
+}
