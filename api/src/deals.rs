@@ -142,7 +142,7 @@ pub(crate) fn amount(input: &MoneyInput, currency: Currency, field: &str) -> Api
     deal_amount(input.parse(field)?, currency).map_err(|e| value_error(field, e))
 }
 
-async fn settings(services: &Services, org_id: Uuid) -> ApiResult<DealSettings> {
+pub(crate) async fn settings(services: &Services, org_id: Uuid) -> ApiResult<DealSettings> {
     let mut conn = services.db.conn().await?;
     Ok(organizations::deal_settings(&mut conn, org_id).await?)
 }
@@ -406,6 +406,10 @@ pub struct NewDeal<'a> {
     pub expected_close_on: Option<NaiveDate>,
     /// Id in the CRM.
     pub external_id: Option<&'a str>,
+    /// Open, won or lost (`createDeal`: open).
+    pub status: DealStatus,
+    /// When it closed, for a won or lost deal (today, UTC, when omitted; ignored when open).
+    pub closed_on: Option<NaiveDate>,
 }
 
 /// The most characters of a CRM id.
@@ -438,16 +442,27 @@ pub(crate) fn deal_from(
             .transpose()?,
         amount: amount(new.amount, settings.currency, &format!("{prefix}.amount"))?,
         motion: new.motion,
-        status: DealStatus::Open,
+        status: new.status,
         expected_close_on: new.expected_close_on,
-        closed_on: None,
+        closed_on: closing_date(new.status, new.closed_on),
         version: 1,
         created_at: at,
         updated_at: at,
     })
 }
 
-/// Creates an open deal for a partner.
+/// The close date a deal of `status` keeps: for a won or lost deal the given date or today
+/// (UTC), for an open deal none.
+pub(crate) fn closing_date(status: DealStatus, given: Option<NaiveDate>) -> Option<NaiveDate> {
+    match status {
+        DealStatus::Open => None,
+        DealStatus::Won | DealStatus::Lost => {
+            Some(given.unwrap_or_else(|| Utc::now().date_naive()))
+        }
+    }
+}
+
+/// Creates a deal for a partner.
 pub async fn create_deal(
     services: &Services,
     member: &Member,
@@ -457,6 +472,15 @@ pub async fn create_deal(
     let settings = settings(services, member.org_id).await?;
     let deal = deal_from(member, &settings, &new, "input")?;
     live_partner(services, member, new.partner_id, "input.partnerId").await?;
+    insert_deal(services, member, deal).await
+}
+
+/// Inserts a validated new deal with its audit entry and its partner's fresh rollups.
+pub(crate) async fn insert_deal(
+    services: &Services,
+    member: &Member,
+    deal: Deal,
+) -> ApiResult<Deal> {
     let mut conn = services.db.conn().await?;
     let audit = entry(
         member,
@@ -495,7 +519,7 @@ pub async fn close_deal(
         next.amount = amount(input, settings.currency, "input.amount")?;
     }
     next.status = outcome;
-    next.closed_on = Some(closed_on.unwrap_or_else(|| Utc::now().date_naive()));
+    next.closed_on = closing_date(outcome, closed_on);
     next.version += 1;
     next.updated_at = now();
     save_deal(services, member, &current, next).await
@@ -646,5 +670,21 @@ pub async fn sweep_expired(db: &Database) -> Result<usize, DbError> {
         if i64::try_from(expired.len()).unwrap_or(i64::MAX) < SWEEP_BATCH {
             return Ok(total);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closed_deals_keep_a_close_date_and_open_ones_none() {
+        let given = NaiveDate::from_ymd_opt(2026, 5, 1);
+        assert_eq!(closing_date(DealStatus::Open, given), None);
+        assert_eq!(closing_date(DealStatus::Won, given), given);
+        assert_eq!(
+            closing_date(DealStatus::Lost, None),
+            Some(Utc::now().date_naive())
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
 mod contacts;
+mod deal_imports;
 mod deals;
 mod identity;
 mod imports;

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use partnergraph_domain::deals::DealMotion;
+use partnergraph_domain::deals::{DealMotion, DealStatus};
 use partnergraph_persistence::deals::{
     self as stored, DealFilter as StoredDealFilter, RegistrationFilter,
 };
@@ -294,6 +294,8 @@ impl DealMutation {
                 motion: input.motion.map_or(DealMotion::Product, Into::into),
                 expected_close_on: input.expected_close_date.map(|d| d.0),
                 external_id: input.external_id.as_deref(),
+                status: DealStatus::Open,
+                closed_on: None,
             },
         )
         .await?;

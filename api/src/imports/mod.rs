@@ -5,7 +5,12 @@
 //! paths as a person's edits (audit entry, version bump), so a failing row writes nothing and
 //! never affects the other rows.
 
+pub mod deals;
 pub mod partners;
+
+use std::collections::HashMap;
+
+use async_graphql::MaybeUndefined;
 
 use crate::error::{ApiError, ApiResult, cause_chain, code};
 
@@ -66,6 +71,16 @@ impl RowError {
             message: message.into(),
         }
     }
+
+    /// No such object in the caller's organisation at `field` (the message reveals nothing
+    /// about other organisations).
+    pub fn not_found(field: impl Into<String>, what: &str) -> Self {
+        RowError {
+            field: Some(field.into()),
+            code: code::NOT_FOUND,
+            message: format!("{what} not found"),
+        }
+    }
 }
 
 impl From<ApiError> for RowError {
@@ -90,6 +105,84 @@ impl From<ApiError> for RowError {
 /// A row's outcome: what was written and the object, or why nothing was.
 pub type RowResult<T> = Result<(Written, T), RowError>;
 
+/// The first row with a key claims it; later rows with the same key fail (CONFLICT at
+/// `rows[i].{field}`), so that one call never writes an object twice. `key_of` gives a parsed
+/// row's index and key.
+pub(crate) fn claim_keys<R>(
+    rows: &mut [Result<R, RowError>],
+    field: &str,
+    what: &str,
+    key_of: impl Fn(&R) -> (usize, &str),
+) {
+    let mut claimed: HashMap<String, usize> = HashMap::new();
+    for row in rows.iter_mut() {
+        let Ok(parsed) = row else { continue };
+        let (index, key) = key_of(parsed);
+        let key = key.to_owned();
+        if let Some(first) = claimed.get(&key) {
+            *row = Err(RowError::conflict(
+                format!("rows[{index}].{field}"),
+                format!(
+                    "rows[{first}] has the same {field} `{key}`; each {what} may appear once per import"
+                ),
+            ));
+        } else {
+            claimed.insert(key, index);
+        }
+    }
+}
+
+/// Blank text counts as null.
+pub(crate) fn text(value: &MaybeUndefined<String>) -> MaybeUndefined<String> {
+    match value {
+        MaybeUndefined::Value(v) if v.trim().is_empty() => MaybeUndefined::Null,
+        other => other.clone(),
+    }
+}
+
+/// A list: `null` empties it.
+pub(crate) fn list<T: Clone>(value: &MaybeUndefined<Vec<T>>) -> Option<Vec<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(Vec::new()),
+        MaybeUndefined::Value(v) => Some(v.clone()),
+    }
+}
+
+/// One value of a closed vocabulary, in any letter case; unknown values fail naming `field`
+/// and listing the known ones.
+pub(crate) fn one_of<T>(
+    raw: &str,
+    field: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    known: &[&str],
+) -> Result<T, RowError> {
+    parse(raw.trim()).ok_or_else(|| {
+        let known: Vec<String> = known.iter().map(|k| k.to_ascii_uppercase()).collect();
+        RowError::bad_input(
+            field,
+            format!(
+                "unknown {what} `{raw}`; expected one of {} (in any letter case)",
+                known.join(", ")
+            ),
+        )
+    })
+}
+
+/// A non-nullable enum-like value: blank or null leaves it alone.
+pub(crate) fn required_enum<T>(
+    raw: Option<&str>,
+    field: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    known: &[&str],
+) -> Result<Option<T>, RowError> {
+    raw.filter(|r| !r.trim().is_empty())
+        .map(|r| one_of(r, field, what, parse, known))
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +195,44 @@ mod tests {
         assert!(
             matches!(error, ApiError::BadUserInput { field: Some(f), .. } if f == "input.rows")
         );
+    }
+
+    #[test]
+    fn the_first_row_with_a_key_claims_it_and_later_ones_conflict() {
+        let mut rows: Vec<Result<(usize, &str), RowError>> = vec![
+            Ok((0, "a")),
+            Ok((1, "b")),
+            Err(RowError::bad_input("rows[2].status", "unknown")),
+            Ok((3, "a")),
+        ];
+        claim_keys(&mut rows, "externalId", "deal", |row| (row.0, row.1));
+        assert!(rows[0].is_ok() && rows[1].is_ok());
+        assert_eq!(
+            rows[2].as_ref().err().and_then(|e| e.field.as_deref()),
+            Some("rows[2].status"),
+            "failed rows stay as they are"
+        );
+        let conflict = rows[3].as_ref().expect_err("repeated key");
+        assert_eq!(conflict.code, code::CONFLICT);
+        assert_eq!(conflict.field.as_deref(), Some("rows[3].externalId"));
+        assert!(conflict.message.contains("rows[0]"), "{}", conflict.message);
+    }
+
+    #[test]
+    fn unknown_vocabulary_lists_the_known_values() {
+        let parse = |s: &str| (s.eq_ignore_ascii_case("won")).then_some(());
+        assert_eq!(
+            required_enum(Some(" WoN "), "rows[0].status", "status", parse, &["won"]),
+            Ok(Some(()))
+        );
+        assert_eq!(
+            required_enum(Some("  "), "rows[0].status", "status", parse, &["won"]),
+            Ok(None),
+            "blank leaves it alone"
+        );
+        let error = required_enum(Some("closed"), "rows[0].status", "status", parse, &["won"])
+            .expect_err("unknown");
+        assert!(error.message.contains("`closed`") && error.message.contains("WON"));
     }
 
     #[test]

@@ -10,8 +10,6 @@
 //! with the same key fail (CONFLICT), so that one call never writes a partner twice; domain
 //! and externalId stay unique among the organisation's partners.
 
-use std::collections::HashMap;
-
 use async_graphql::MaybeUndefined;
 use partnergraph_domain::CompanyDomain;
 use partnergraph_domain::partners::{
@@ -28,7 +26,9 @@ use crate::graphql::types::partner_import::{
     ImportPartnersInput, PartnerImportRow, PartnerImportTag, PartnerMatchKey,
 };
 use crate::graphql::types::partner_inputs::{Applying, PartnerDetails, TagInput, apply};
-use crate::imports::{RowError, RowResult, Written, check_row_count};
+use crate::imports::{
+    RowError, RowResult, Written, check_row_count, claim_keys, list, one_of, required_enum, text,
+};
 use crate::partners::{blank, external_id, insert, keep_overridden, save};
 
 /// Imports `input.rows`; the results are in row order.
@@ -46,7 +46,11 @@ pub async fn import(
         .enumerate()
         .map(|(i, row)| Row::parse(i, row, match_on))
         .collect();
-    claim_keys(&mut rows, match_on);
+    let key_field = match match_on {
+        PartnerMatchKey::ExternalId => "externalId",
+        PartnerMatchKey::Domain => "domain",
+    };
+    claim_keys(&mut rows, key_field, "partner", |row| (row.index, &row.key));
 
     let external_ids: Vec<String> = rows
         .iter()
@@ -111,29 +115,6 @@ fn owner(owners: &KeyOwners, match_on: PartnerMatchKey, key: &str) -> Option<Uui
     .copied()
 }
 
-/// The first row with a key claims it; later rows with the same key fail.
-fn claim_keys(rows: &mut [Result<Row, RowError>], match_on: PartnerMatchKey) {
-    let mut claimed: HashMap<String, usize> = HashMap::new();
-    for row in rows.iter_mut() {
-        let Ok(parsed) = row else { continue };
-        if let Some(first) = claimed.get(&parsed.key) {
-            let field = match match_on {
-                PartnerMatchKey::ExternalId => "externalId",
-                PartnerMatchKey::Domain => "domain",
-            };
-            *row = Err(RowError::conflict(
-                format!("rows[{}].{field}", parsed.index),
-                format!(
-                    "rows[{first}] has the same {field} `{}`; each partner may appear once per import",
-                    parsed.key
-                ),
-            ));
-        } else {
-            claimed.insert(parsed.key.clone(), parsed.index);
-        }
-    }
-}
-
 /// A row with its enum-like strings parsed and its key normalised; the rest is validated when
 /// applied to the partner.
 struct Row {
@@ -146,56 +127,6 @@ struct Row {
     name: Option<String>,
     partner_type: Option<PartnerTypeValue>,
     details: PartnerDetails,
-}
-
-/// Blank text counts as null.
-fn text(value: &MaybeUndefined<String>) -> MaybeUndefined<String> {
-    match value {
-        MaybeUndefined::Value(v) if v.trim().is_empty() => MaybeUndefined::Null,
-        other => other.clone(),
-    }
-}
-
-/// A list: `null` empties it.
-fn list<T: Clone>(value: &MaybeUndefined<Vec<T>>) -> Option<Vec<T>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(Vec::new()),
-        MaybeUndefined::Value(v) => Some(v.clone()),
-    }
-}
-
-/// One value of a closed vocabulary, in any letter case.
-fn one_of<T>(
-    raw: &str,
-    field: &str,
-    what: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    known: &[&str],
-) -> Result<T, RowError> {
-    parse(raw.trim()).ok_or_else(|| {
-        let known: Vec<String> = known.iter().map(|k| k.to_ascii_uppercase()).collect();
-        RowError::bad_input(
-            field,
-            format!(
-                "unknown {what} `{raw}`; expected one of {} (in any letter case)",
-                known.join(", ")
-            ),
-        )
-    })
-}
-
-/// A non-nullable enum-like value: blank or null leaves it alone.
-fn required_enum<T>(
-    raw: Option<&str>,
-    field: &str,
-    what: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    known: &[&str],
-) -> Result<Option<T>, RowError> {
-    raw.filter(|r| !r.trim().is_empty())
-        .map(|r| one_of(r, field, what, parse, known))
-        .transpose()
 }
 
 impl Row {

@@ -101,6 +101,12 @@ async fn partner(
 #[derive(Debug, Clone)]
 pub struct Deal(pub DealRecord);
 
+impl From<DealRecord> for Deal {
+    fn from(record: DealRecord) -> Self {
+        Deal(record)
+    }
+}
+
 /// A deal attributed to a partner: opened by an approved registration, created directly or
 /// imported from a CRM. Its partner's financial rollups follow every change.
 #[Object]

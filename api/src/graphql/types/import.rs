@@ -1,5 +1,5 @@
 //! What an import did with each row: the outcome and the error, shared by every import
-//! (`importPartners`, and `importDeals` next) so that clients read them the same way.
+//! (`importPartners`, `importDeals`) so that clients read them the same way.
 
 use async_graphql::{Enum, SimpleObject};
 
@@ -25,9 +25,10 @@ pub struct ImportRowError {
     /// The input at fault, relative to the input, e.g. `rows[3].stage`; null when no single
     /// field is.
     pub field: Option<String>,
-    /// The error code, as in `extensions.code`: `BAD_USER_INPUT` (invalid value), `CONFLICT`
-    /// (another object holds a unique value, the row repeats an earlier row's key, or the
-    /// object changed during the import) or `INTERNAL_SERVER_ERROR`.
+    /// The error code, as in `extensions.code`: `BAD_USER_INPUT` (invalid value), `NOT_FOUND`
+    /// (an object the row refers to, such as a deal's partner, is not in your organisation),
+    /// `CONFLICT` (another object holds a unique value, the row repeats an earlier row's key,
+    /// or the object changed during the import) or `INTERNAL_SERVER_ERROR`.
     pub code: String,
     /// What is wrong, for people.
     pub message: String,
@@ -59,5 +60,54 @@ pub fn parts<T, G: From<T>>(
             None,
         ),
         Err(error) => (ImportOutcome::Failed, None, Some(error.into())),
+    }
+}
+
+/// How many rows had each outcome, for the counts of every `Import*Payload`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// CREATED rows.
+    pub created: i32,
+    /// UPDATED rows.
+    pub updated: i32,
+    /// UNCHANGED rows.
+    pub unchanged: i32,
+    /// FAILED rows.
+    pub failed: i32,
+}
+
+impl Counts {
+    /// The counts of `outcomes`.
+    pub fn of(outcomes: impl IntoIterator<Item = ImportOutcome>) -> Self {
+        let mut counts = Counts::default();
+        for outcome in outcomes {
+            let count = match outcome {
+                ImportOutcome::Created => &mut counts.created,
+                ImportOutcome::Updated => &mut counts.updated,
+                ImportOutcome::Unchanged => &mut counts.unchanged,
+                ImportOutcome::Failed => &mut counts.failed,
+            };
+            *count = count.saturating_add(1);
+        }
+        counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_add_up_each_outcome() {
+        use ImportOutcome::*;
+        assert_eq!(
+            Counts::of([Created, Failed, Unchanged, Failed, Updated]),
+            Counts {
+                created: 1,
+                updated: 1,
+                unchanged: 1,
+                failed: 2
+            }
+        );
     }
 }

@@ -4,6 +4,7 @@ pub mod api_key;
 pub mod audit_entry;
 pub mod contact_inputs;
 pub mod deal;
+pub mod deal_import;
 pub mod deal_inputs;
 pub mod identity_inputs;
 pub mod identity_payloads;

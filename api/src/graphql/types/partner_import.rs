@@ -5,7 +5,7 @@ use async_graphql::{Enum, InputObject, MaybeUndefined, SimpleObject};
 use partnergraph_persistence::partners::Partner as PartnerRecord;
 
 use crate::graphql::scalars::MoneyInput;
-use crate::graphql::types::import::{ImportOutcome, ImportRowError, parts};
+use crate::graphql::types::import::{Counts, ImportOutcome, ImportRowError, parts};
 use crate::graphql::types::partner::Partner;
 use crate::imports::RowResult;
 
@@ -139,15 +139,12 @@ impl ImportPartnersPayload {
             .enumerate()
             .map(|(row, result)| PartnerImportResult::new(row, result))
             .collect();
-        let count = |outcome: ImportOutcome| {
-            i32::try_from(results.iter().filter(|r| r.outcome == outcome).count())
-                .unwrap_or(i32::MAX)
-        };
+        let counts = Counts::of(results.iter().map(|r| r.outcome));
         ImportPartnersPayload {
-            created: count(ImportOutcome::Created),
-            updated: count(ImportOutcome::Updated),
-            unchanged: count(ImportOutcome::Unchanged),
-            failed: count(ImportOutcome::Failed),
+            created: counts.created,
+            updated: counts.updated,
+            unchanged: counts.unchanged,
+            failed: counts.failed,
             results,
         }
     }
