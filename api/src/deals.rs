@@ -384,6 +384,10 @@ pub async fn review(
     deals::review_registration(&mut conn, &next, current.version, deal.as_ref(), &entries)
         .await
         .map_err(|e| write_error(e, "registration"))?;
+    if deal.is_some() {
+        // The approval's open deal moves the partner's pipeline and active deals.
+        crate::tiers::partners_changed(services, member, &[next.partner_id]).await?;
+    }
     Ok((next, deal))
 }
 
@@ -472,7 +476,9 @@ pub async fn create_deal(
     let settings = settings(services, member.org_id).await?;
     let deal = deal_from(member, &settings, &new, "input")?;
     live_partner(services, member, new.partner_id, "input.partnerId").await?;
-    insert_deal(services, member, deal).await
+    let deal = insert_deal(services, member, deal).await?;
+    crate::tiers::partners_changed(services, member, &[deal.partner_id]).await?;
+    Ok(deal)
 }
 
 /// Inserts a validated new deal with its audit entry and its partner's fresh rollups.
@@ -522,7 +528,9 @@ pub async fn close_deal(
     next.closed_on = closing_date(outcome, closed_on);
     next.version += 1;
     next.updated_at = now();
-    save_deal(services, member, &current, next).await
+    let closed = save_deal(services, member, &current, next).await?;
+    crate::tiers::partners_changed(services, member, &[closed.partner_id]).await?;
+    Ok(closed)
 }
 
 /// Writes `next` over `current` (version-guarded) with its audit entry and fresh rollups.

@@ -108,13 +108,22 @@ pub async fn import(
     drop(conn);
 
     let mut results = Vec::with_capacity(rows.len());
+    // Partners whose deals changed (a moved deal changes both its partners).
+    let mut touched = std::collections::BTreeSet::new();
     for row in rows {
         results.push(match row {
             Ok(row) => {
                 let current = matched.remove(&row.external_id);
+                let previous = current.as_ref().map(|d| d.partner_id);
                 match resolve(&row, &by_external_id, &known) {
                     Ok(partner) => {
-                        import_row(services, member, &settings, &row, current, partner).await
+                        let result =
+                            import_row(services, member, &settings, &row, current, partner).await;
+                        if let Ok((Written::Created | Written::Updated, deal)) = &result {
+                            touched.insert(deal.partner_id);
+                            touched.extend(previous);
+                        }
+                        result
                     }
                     Err(error) => Err(error),
                 }
@@ -122,6 +131,8 @@ pub async fn import(
             Err(error) => Err(error),
         });
     }
+    let touched: Vec<Uuid> = touched.into_iter().collect();
+    crate::tiers::partners_changed(services, member, &touched).await?;
     Ok(results)
 }
 
