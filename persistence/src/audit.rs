@@ -24,7 +24,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn parts(self) -> (&'static str, Option<Uuid>) {
+    pub(crate) fn parts(self) -> (&'static str, Option<Uuid>) {
         match self {
             Actor::User(id) => ("user", Some(id)),
             Actor::ApiKey(id) => ("api_key", Some(id)),
