@@ -13,10 +13,12 @@ pub mod identity;
 pub mod imports;
 pub mod metrics;
 pub mod partners;
+pub mod program;
 pub mod seed;
 pub mod server;
 pub mod startup;
 pub mod telemetry;
+pub mod tiers;
 pub mod views;
 
 pub use config::{Cli, Settings};
