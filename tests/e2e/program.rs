@@ -637,6 +637,15 @@ async fn invalid_rules_are_refused_naming_the_rule(backend: Backend) {
     );
 }
 
+/// A `partner_tier_changes` row: from tier name, to tier, source, reason, actor kind.
+type TierChange = (
+    Option<String>,
+    Option<DbUuid>,
+    String,
+    Option<String>,
+    String,
+);
+
 /// Gives the partner named `partner` the tier named `tier`, as an evaluation would.
 async fn hold_tier(app: &TestApp, partner: &str, tier: &str) {
     let mut conn = app.db.conn().await.expect("conn");
@@ -739,13 +748,7 @@ async fn deleting_a_held_tier_leaves_no_partner_pointing_at_it(backend: Backend)
             partner_tier_changes::actor_kind,
         ))
         .order(partner_tier_changes::from_tier_name);
-    let rows: Vec<(
-        Option<String>,
-        Option<DbUuid>,
-        String,
-        Option<String>,
-        String,
-    )> = run!(&mut conn, |c| history.load(c).await).expect("history");
+    let rows: Vec<TierChange> = run!(&mut conn, |c| history.load(c).await).expect("history");
     let expected = |name: &str| {
         (
             Some(name.to_owned()),
