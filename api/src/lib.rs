@@ -13,6 +13,7 @@ pub mod identity;
 pub mod imports;
 pub mod metrics;
 pub mod partners;
+pub mod program;
 pub mod seed;
 pub mod server;
 pub mod startup;

@@ -138,15 +138,18 @@ pub async fn partners_changed(
     .map(|_| ())
 }
 
-/// Re-evaluates the partners a program change affects: every partner of the organisation,
-/// since segment and tier logic reach all of them (`affected`, partners that lost a deleted
-/// tier, are among them).
+/// Re-evaluates after a program change: every partner of the organisation, since a rule, a
+/// rank or a track's partner types can move any of them. `affected` (partners that lost a
+/// deleted tier) is always among them; it is taken for the record and the logs.
 pub async fn program_changed(
     services: &Services,
     member: &Member,
     affected: &[Uuid],
 ) -> ApiResult<()> {
-    let _ = affected;
+    tracing::debug!(
+        partners.untiered = affected.len(),
+        "program changed; re-evaluating every partner"
+    );
     evaluate(services, member.org_id, None, &[], actor(member))
         .await
         .map(|_| ())

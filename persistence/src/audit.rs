@@ -23,13 +23,8 @@ pub enum Actor {
     System,
 }
 
-/// `(actor_kind, actor_id)` as stored.
-pub(crate) fn actor_parts(actor: Actor) -> (&'static str, Option<Uuid>) {
-    actor.parts()
-}
-
 impl Actor {
-    fn parts(self) -> (&'static str, Option<Uuid>) {
+    pub(crate) fn parts(self) -> (&'static str, Option<Uuid>) {
         match self {
             Actor::User(id) => ("user", Some(id)),
             Actor::ApiKey(id) => ("api_key", Some(id)),

@@ -13,7 +13,7 @@ use partnergraph_domain::partners::{
 use partnergraph_domain::program::{PartnerFacts, RuleField};
 use uuid::Uuid;
 
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::db::Conn;
 use crate::error::DbError;
 use crate::page::KeysetPage;
@@ -324,7 +324,7 @@ pub async fn write_evaluation(
 ) -> Result<(), DbError> {
     let org = DbUuid(org_id);
     let now = DbTimestamp(at);
-    let (actor_kind, actor_id) = audit::actor_parts(actor);
+    let (actor_kind, actor_id) = actor.parts();
     // Group tier changes by (target tier, source).
     let mut by_target: HashMap<(Option<Uuid>, TierSource), Vec<DbUuid>> = HashMap::new();
     for change in &writes.tiers {

@@ -20,6 +20,9 @@ enum Target {
     DealRegistration,
     PartnerContact,
     SavedView,
+    Segment,
+    Track,
+    Tier,
 }
 
 struct Case {
@@ -67,6 +70,18 @@ const CASES: &[Case] = &[
     Case { name: "saveView", target: Target::SavedView, document: "mutation($id: ID!) { saveView(input: { id: $id, name: \"Pwned\" }) { view { id name } } }" },
     Case { name: "deleteView", target: Target::SavedView, document: "mutation($id: ID!) { deleteView(input: { id: $id }) { deletedViewId } }" },
     Case { name: "setDefaultView", target: Target::SavedView, document: "mutation($id: ID!) { setDefaultView(input: { id: $id }) { view { id name } } }" },
+    Case { name: "node(Segment)", target: Target::Segment, document: "query($id: ID!) { node(id: $id) { id ... on Segment { name } } }" },
+    Case { name: "node(Track)", target: Target::Track, document: "query($id: ID!) { node(id: $id) { id ... on Track { name slug } } }" },
+    Case { name: "node(Tier)", target: Target::Tier, document: "query($id: ID!) { node(id: $id) { id ... on Tier { name } } }" },
+    Case { name: "updateSegment", target: Target::Segment, document: "mutation($id: ID!) { updateSegment(input: { id: $id, name: \"Pwned\" }) { segment { id name } } }" },
+    Case { name: "deleteSegment", target: Target::Segment, document: "mutation($id: ID!) { deleteSegment(input: { id: $id }) { deletedId } }" },
+    Case { name: "createTrack", target: Target::Segment, document: "mutation($id: ID!) { createTrack(input: { segmentId: $id, name: \"Pwned\", partnerTypes: [RESELLER] }) { track { id } } }" },
+    Case { name: "updateTrack", target: Target::Track, document: "mutation($id: ID!) { updateTrack(input: { id: $id, name: \"Pwned\" }) { track { id name } } }" },
+    Case { name: "deleteTrack", target: Target::Track, document: "mutation($id: ID!) { deleteTrack(input: { id: $id }) { deletedId } }" },
+    Case { name: "createTier", target: Target::Track, document: "mutation($id: ID!) { createTier(input: { trackId: $id, name: \"Pwned\" }) { tier { id } } }" },
+    Case { name: "reorderTiers", target: Target::Track, document: "mutation($id: ID!) { reorderTiers(input: { trackId: $id, tierIds: [] }) { track { id } } }" },
+    Case { name: "updateTier", target: Target::Tier, document: "mutation($id: ID!) { updateTier(input: { id: $id, name: \"Pwned\" }) { tier { id name } } }" },
+    Case { name: "deleteTier", target: Target::Tier, document: "mutation($id: ID!) { deleteTier(input: { id: $id }) { deletedId } }" },
 ];
 
 /// Organisation A with one object of every kind, and what must never leak from it.
@@ -81,6 +96,9 @@ struct OrgA {
     registration_id: String,
     contact_id: String,
     view_id: String,
+    segment_id: String,
+    track_id: String,
+    tier_id: String,
 }
 
 impl OrgA {
@@ -95,6 +113,9 @@ impl OrgA {
             Target::DealRegistration => &self.registration_id,
             Target::PartnerContact => &self.contact_id,
             Target::SavedView => &self.view_id,
+            Target::Segment => &self.segment_id,
+            Target::Track => &self.track_id,
+            Target::Tier => &self.tier_id,
         }
     }
 }
@@ -111,6 +132,7 @@ const A_SECRETS: &[&str] = &[
     "Wanda Contact",
     "wanda@initech.com",
     "A's view",
+    "A's secret segment",
 ];
 
 async fn populate_a(app: &TestApp) -> OrgA {
@@ -178,7 +200,11 @@ async fn populate_a(app: &TestApp) -> OrgA {
         .as_str()
         .expect("view")
         .to_owned();
+    let (segment_id, track_id, tier_id) = program_of_a(app, &owner).await;
     OrgA {
+        segment_id,
+        track_id,
+        tier_id,
         registration_id: registration["data"]["registerDeal"]["registration"]["id"]
             .as_str()
             .unwrap_or_else(|| panic!("registration: {registration}"))
@@ -202,6 +228,29 @@ async fn populate_a(app: &TestApp) -> OrgA {
             .to_owned(),
         invitation_id,
     }
+}
+
+/// A seeds the default program and adds a segment of its own; returns that segment's ID and
+/// a seeded track's and tier's.
+async fn program_of_a(app: &TestApp, owner: &Session) -> (String, String, String) {
+    let seeded = app
+        .query_as(&owner.access_token, "mutation { seedDefaultProgram { program { segments { tracks { id tiers { id } } } } } }", json!({}))
+        .await;
+    let track = &seeded["data"]["seedDefaultProgram"]["program"]["segments"][0]["tracks"][0];
+    let segment = app
+        .query_as(&owner.access_token, "mutation { createSegment(input: { name: \"A's secret segment\", family: MARKET }) { segment { id } } }", json!({}))
+        .await;
+    let text = |value: &Value| {
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("program of A: {seeded} {segment}"))
+            .to_owned()
+    };
+    (
+        text(&segment["data"]["createSegment"]["segment"]["id"]),
+        text(&track["id"]),
+        text(&track["tiers"][0]["id"]),
+    )
 }
 
 fn assert_reveals_nothing(case: &str, body: &Value) {
@@ -338,6 +387,19 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
         json!({ "deals": { "totalCount": 0 }, "dealRegistrations": { "totalCount": 0 }, "checkDealConflicts": { "hasConflicts": false } }),
         "{b_view}"
     );
+    let a_program = app
+        .query_as(
+            &a.owner.access_token,
+            "{ program { segments { name tracks { tiers { name } } } } }",
+            json!({}),
+        )
+        .await;
+    let segments = a_program["data"]["program"]["segments"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{a_program}"));
+    assert_eq!(segments.len(), 4, "{a_program}");
+    assert!(a_program.to_string().contains("A's secret segment"));
+    assert!(!a_program.to_string().contains("Pwned"), "{a_program}");
     let a_viewer = app
         .query_as(&a.api_key_secret, "{ viewer { role } }", json!({}))
         .await;

@@ -10,6 +10,7 @@ mod limits;
 mod partners;
 mod persistence;
 mod probes;
+mod program;
 mod schema;
 mod startup;
 mod telemetry;

@@ -10,6 +10,7 @@ mod imports;
 pub mod loaders;
 pub mod node;
 mod partners;
+mod program;
 mod query;
 pub mod scalars;
 mod subscription;

@@ -18,6 +18,9 @@ use crate::graphql::types::partner::Partner;
 use crate::graphql::types::partner_contact::PartnerContact;
 use crate::graphql::types::saved_view::SavedView;
 use crate::graphql::types::schema_migration::SchemaMigration;
+use crate::graphql::types::segment::Segment;
+use crate::graphql::types::tier::Tier;
+use crate::graphql::types::track::Track;
 use crate::graphql::types::user::User;
 use crate::graphql::{Services, guard};
 
@@ -44,6 +47,12 @@ pub enum NodeKind {
     PartnerContact,
     /// A saved view of the partners table.
     SavedView,
+    /// A segment of the partner program.
+    Segment,
+    /// A track of the partner program.
+    Track,
+    /// A tier of the partner program.
+    Tier,
 }
 
 impl NodeKind {
@@ -58,6 +67,9 @@ impl NodeKind {
         NodeKind::DealRegistration,
         NodeKind::PartnerContact,
         NodeKind::SavedView,
+        NodeKind::Segment,
+        NodeKind::Track,
+        NodeKind::Tier,
     ];
 
     /// The name inside global IDs (the GraphQL type name).
@@ -73,6 +85,9 @@ impl NodeKind {
             NodeKind::DealRegistration => "DealRegistration",
             NodeKind::PartnerContact => "PartnerContact",
             NodeKind::SavedView => "SavedView",
+            NodeKind::Segment => "Segment",
+            NodeKind::Track => "Track",
+            NodeKind::Tier => "Tier",
         }
     }
 }
@@ -152,6 +167,12 @@ pub enum Node {
     PartnerContact(PartnerContact),
     /// A saved view of the partners table.
     SavedView(SavedView),
+    /// A segment of the partner program.
+    Segment(Segment),
+    /// A track of the partner program.
+    Track(Track),
+    /// A tier of the partner program.
+    Tier(Tier),
 }
 
 /// `node(id:)`.
@@ -243,9 +264,55 @@ impl NodeQuery {
                 Err(crate::error::ApiError::NotFound(_)) => None,
                 Err(error) => return Err(error),
             },
+            // The program's parts resolve for those who may read the program (tiers for every
+            // internal role, as in `tiersForPartnerType`); for anyone else they do not exist.
+            NodeKind::Segment | NodeKind::Track | NodeKind::Tier => {
+                drop(conn);
+                program_node(services, member, kind, uuid).await?
+            }
             _ => None,
         };
         node.ok_or_else(not_found)
+    }
+}
+
+async fn program_node(
+    services: &Services,
+    member: &crate::auth::Member,
+    kind: NodeKind,
+    id: uuid::Uuid,
+) -> ApiResult<Option<Node>> {
+    let notes_visible = partnergraph_domain::program::can_see_rule_notes(member.role);
+    let found = match kind {
+        NodeKind::Segment => crate::program::segment(services, member, id)
+            .await
+            .map(|segment| {
+                Node::Segment(Segment {
+                    segment,
+                    notes_visible,
+                })
+            }),
+        NodeKind::Track => crate::program::track(services, member, id)
+            .await
+            .map(|track| {
+                Node::Track(Track {
+                    track,
+                    notes_visible,
+                })
+            }),
+        _ => crate::program::tier(services, member, id)
+            .await
+            .map(|tier| {
+                Node::Tier(Tier {
+                    tier,
+                    notes_visible,
+                })
+            }),
+    };
+    match found {
+        Ok(node) => Ok(Some(node)),
+        Err(ApiError::NotFound(_) | ApiError::Forbidden(_)) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 

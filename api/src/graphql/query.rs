@@ -9,6 +9,7 @@ use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::imports::ImportMutation;
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
+use crate::graphql::program::{ProgramMutation, ProgramQuery};
 use crate::graphql::types::server_info::ServerInfo;
 use crate::graphql::views::{ViewMutation, ViewQuery};
 
@@ -33,6 +34,7 @@ pub struct Query(
     PartnerQuery,
     ViewQuery,
     DealQuery,
+    ProgramQuery,
 );
 
 /// The mutation root.
@@ -44,4 +46,5 @@ pub struct Mutation(
     ViewMutation,
     DealMutation,
     ImportMutation,
+    ProgramMutation,
 );
