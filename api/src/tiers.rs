@@ -299,8 +299,8 @@ mod tests {
             .map(|t| t.id)
             .expect("a tier");
         let held = partner(strong(), Some(bottom), Some(TierSource::Manual));
-        assert!(plan(&program, &[held.clone()], &[], false).tiers.is_empty());
-        let released = plan(&program, &[held.clone()], &[held.id], false);
+        assert!(plan(&program, std::slice::from_ref(&held), &[], false).tiers.is_empty());
+        let released = plan(&program, std::slice::from_ref(&held), &[held.id], false);
         assert_eq!(released.tiers.len(), 1);
         assert_eq!(released.tiers[0].source, TierSource::Auto);
         assert_eq!(released.evaluated, vec![held.id]);
