@@ -241,6 +241,54 @@ pub async fn clear_override(
     .map(|_| ())
 }
 
+/// What a partner's facts say under `program`: its assignment and its progress from there.
+pub struct Simulated<'a> {
+    /// Segments, track and tier.
+    pub assignment: partnergraph_domain::program::Assignment,
+    /// From the assigned tier to the next one up.
+    pub progress: partnergraph_domain::program::TierProgress<'a>,
+    /// The rules of the assigned tier, checked.
+    pub explanation: Vec<partnergraph_domain::program::RuleOutcome>,
+}
+
+/// The facts of one partner the member may see (`None` when archived: archived partners are
+/// not evaluated).
+pub async fn facts_of(
+    services: &Services,
+    member: &Member,
+    partner_id: Uuid,
+) -> ApiResult<Option<partnergraph_domain::program::PartnerFacts>> {
+    visible(services, member, partner_id).await?;
+    let mut conn = services.db.conn().await?;
+    Ok(
+        tiers::evaluables(&mut conn, member.org_id, Some(&[partner_id]))
+            .await?
+            .into_iter()
+            .next()
+            .map(|e| e.facts),
+    )
+}
+
+/// `simulateTierEvaluation`: where a partner would land in a draft program (owners and
+/// admins; nothing is saved).
+pub fn simulate<'a>(
+    draft: &'a Program,
+    facts: &partnergraph_domain::program::PartnerFacts,
+) -> Simulated<'a> {
+    let assignment = draft.assign(facts);
+    let progress = draft.progress(facts, assignment.tier);
+    let explanation = assignment
+        .tier
+        .and_then(|id| draft.tier(id))
+        .map(|tier| tier.logic.evaluate(facts))
+        .unwrap_or_default();
+    Simulated {
+        assignment,
+        progress,
+        explanation,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,7 +347,11 @@ mod tests {
             .map(|t| t.id)
             .expect("a tier");
         let held = partner(strong(), Some(bottom), Some(TierSource::Manual));
-        assert!(plan(&program, std::slice::from_ref(&held), &[], false).tiers.is_empty());
+        assert!(
+            plan(&program, std::slice::from_ref(&held), &[], false)
+                .tiers
+                .is_empty()
+        );
         let released = plan(&program, std::slice::from_ref(&held), &[held.id], false);
         assert_eq!(released.tiers.len(), 1);
         assert_eq!(released.tiers[0].source, TierSource::Auto);

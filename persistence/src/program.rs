@@ -85,6 +85,38 @@ struct TierRow {
     updated_at: DbTimestamp,
 }
 
+impl TryFrom<TierRow> for Tier {
+    type Error = DbError;
+
+    fn try_from(row: TierRow) -> Result<Self, DbError> {
+        Ok(Tier {
+            id: row.id.0,
+            name: name(&row.name)?,
+            color: TierColor::parse(&row.color).ok_or_else(|| corrupt("colour", &row.color))?,
+            sort_order: row.sort_order,
+            logic: logic_from(&row.logic.0)?,
+        })
+    }
+}
+
+/// Tiers of the organisation by id, in one statement (for partners' `tier`).
+pub async fn tiers_by_ids(
+    conn: &mut Conn,
+    org_id: Uuid,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Tier>, DbError> {
+    let ids: Vec<DbUuid> = ids.iter().copied().map(DbUuid).collect();
+    let rows: Vec<TierRow> = run!(conn, |c| program_tiers::table
+        .filter(program_tiers::org_id.eq(DbUuid(org_id)))
+        .filter(program_tiers::id.eq_any(ids.clone()))
+        .select(TierRow::as_select())
+        .load(c)
+        .await)?;
+    rows.into_iter()
+        .map(|row| Tier::try_from(row).map(|tier| (tier.id, tier)))
+        .collect()
+}
+
 /// The organisation's program and when it last changed (`None`: never configured).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredProgram {

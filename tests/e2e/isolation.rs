@@ -81,6 +81,10 @@ const CASES: &[Case] = &[
     Case { name: "createTier", target: Target::Track, document: "mutation($id: ID!) { createTier(input: { trackId: $id, name: \"Pwned\" }) { tier { id } } }" },
     Case { name: "reorderTiers", target: Target::Track, document: "mutation($id: ID!) { reorderTiers(input: { trackId: $id, tierIds: [] }) { track { id } } }" },
     Case { name: "updateTier", target: Target::Tier, document: "mutation($id: ID!) { updateTier(input: { id: $id, name: \"Pwned\" }) { tier { id name } } }" },
+    Case { name: "setPartnerTier(partner)", target: Target::Partner, document: "mutation($id: ID!) { setPartnerTier(input: { partnerId: $id, tierId: \"VGllcjowMTkzMDAwMC0wMDAwLTcwMDAtODAwMC0wMDAwMDAwMDAwMDA\", reason: \"pwned\" }) { partner { id } } }" },
+    Case { name: "clearPartnerTierOverride", target: Target::Partner, document: "mutation($id: ID!) { clearPartnerTierOverride(input: { partnerId: $id }) { partner { id name } } }" },
+    Case { name: "evaluateTiers", target: Target::Partner, document: "mutation($id: ID!) { evaluateTiers(input: { partnerIds: [$id] }) { evaluated changed } }" },
+    Case { name: "simulateTierEvaluation", target: Target::Partner, document: "query($id: ID!) { simulateTierEvaluation(input: { partnerId: $id, draft: { segments: [] } }) { segments tier { name } } }" },
     Case { name: "deleteTier", target: Target::Tier, document: "mutation($id: ID!) { deleteTier(input: { id: $id }) { deletedId } }" },
 ];
 
@@ -374,6 +378,19 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
         json!([{ "name": "A's view", "isDefault": true }]),
         "{a_views}"
     );
+    // B cannot put its own partner into A's tier.
+    let b_partner = app
+        .query_as(&b.access_token, "mutation { createPartner(input: { name: \"B partner\", type: RESELLER }) { partner { id } } }", json!({}))
+        .await;
+    let b_partner = b_partner["data"]["createPartner"]["partner"]["id"].clone();
+    let borrowed = app
+        .query_as(
+            &b.access_token,
+            "mutation($partner: ID!, $tier: ID!) { setPartnerTier(input: { partnerId: $partner, tierId: $tier, reason: \"borrowed\" }) { partner { id } } }",
+            json!({ "partner": b_partner, "tier": a.tier_id }),
+        )
+        .await;
+    assert_reveals_nothing("setPartnerTier(tier)", &borrowed);
     // B's own lists and conflict checks know nothing of A's deals.
     let b_view = app
         .query_as(

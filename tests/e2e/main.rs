@@ -14,6 +14,7 @@ mod program;
 mod schema;
 mod startup;
 mod telemetry;
+mod tiers;
 mod transport;
 mod views;
 mod websocket;

@@ -66,6 +66,40 @@ pub struct PartnerKey {
     pub partner_id: Uuid,
 }
 
+/// An organisation's partner program, with when its tiers were last evaluated together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProgramKey {
+    /// Organisation.
+    pub org_id: Uuid,
+}
+
+/// The program as read for a request.
+#[derive(Debug, Clone)]
+pub struct ProgramView {
+    /// Segments, tracks and tiers.
+    pub program: Arc<partnergraph_domain::program::Program>,
+    /// When every partner was last evaluated together.
+    pub evaluated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// One tier of an organisation's program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TierKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Tier.
+    pub tier_id: Uuid,
+}
+
+/// What tier rules read from one partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FactsKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Partner.
+    pub partner_id: Uuid,
+}
+
 impl From<Arc<DbError>> for ApiError {
     fn from(error: Arc<DbError>) -> Self {
         ApiError::Internal(error)
@@ -187,6 +221,88 @@ impl Loader<PartnerKey> for Loaders {
                 .map_err(Arc::new)?
             {
                 out.insert(PartnerKey { org_id, partner_id }, partner);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<ProgramKey> for Loaders {
+    type Value = ProgramView;
+    type Error = Arc<DbError>;
+
+    async fn load(
+        &self,
+        keys: &[ProgramKey],
+    ) -> Result<HashMap<ProgramKey, ProgramView>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for key in keys {
+            let stored = partnergraph_persistence::program::load(&mut conn, key.org_id)
+                .await
+                .map_err(Arc::new)?;
+            let evaluated_at =
+                partnergraph_persistence::tiers::org_evaluated_at(&mut conn, key.org_id)
+                    .await
+                    .map_err(Arc::new)?;
+            out.insert(
+                *key,
+                ProgramView {
+                    program: Arc::new(stored.program),
+                    evaluated_at,
+                },
+            );
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<FactsKey> for Loaders {
+    type Value = partnergraph_domain::program::PartnerFacts;
+    type Error = Arc<DbError>;
+
+    async fn load(
+        &self,
+        keys: &[FactsKey],
+    ) -> Result<HashMap<FactsKey, partnergraph_domain::program::PartnerFacts>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.partner_id)) {
+            for evaluable in
+                partnergraph_persistence::tiers::evaluables(&mut conn, org_id, Some(&ids))
+                    .await
+                    .map_err(Arc::new)?
+            {
+                out.insert(
+                    FactsKey {
+                        org_id,
+                        partner_id: evaluable.id,
+                    },
+                    evaluable.facts,
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<TierKey> for Loaders {
+    type Value = partnergraph_domain::program::Tier;
+    type Error = Arc<DbError>;
+
+    async fn load(
+        &self,
+        keys: &[TierKey],
+    ) -> Result<HashMap<TierKey, partnergraph_domain::program::Tier>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.tier_id)) {
+            for (tier_id, tier) in
+                partnergraph_persistence::program::tiers_by_ids(&mut conn, org_id, &ids)
+                    .await
+                    .map_err(Arc::new)?
+            {
+                out.insert(TierKey { org_id, tier_id }, tier);
             }
         }
         Ok(out)

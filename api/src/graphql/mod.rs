@@ -14,6 +14,7 @@ mod program;
 mod query;
 pub mod scalars;
 mod subscription;
+mod tiers;
 pub mod types;
 mod views;
 

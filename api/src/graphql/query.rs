@@ -10,6 +10,7 @@ use crate::graphql::imports::ImportMutation;
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
 use crate::graphql::program::{ProgramMutation, ProgramQuery};
+use crate::graphql::tiers::{TierMutation, TierQuery};
 use crate::graphql::types::server_info::ServerInfo;
 use crate::graphql::views::{ViewMutation, ViewQuery};
 
@@ -35,6 +36,7 @@ pub struct Query(
     ViewQuery,
     DealQuery,
     ProgramQuery,
+    TierQuery,
 );
 
 /// The mutation root.
@@ -47,4 +49,5 @@ pub struct Mutation(
     DealMutation,
     ImportMutation,
     ProgramMutation,
+    TierMutation,
 );

@@ -29,6 +29,7 @@ pub mod segment;
 pub mod server_info;
 pub mod tick;
 pub mod tier;
+pub mod tier_evaluation;
 pub mod track;
 pub mod user;
 pub mod view_inputs;

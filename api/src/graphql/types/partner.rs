@@ -13,7 +13,8 @@ use crate::error::ApiResult;
 use crate::graphql::Services;
 use crate::graphql::connection::{PageConnection, PageRequest, complexity};
 use crate::graphql::loaders::{
-    ContactKey, Loaders, PartnerContactsKey, PartnerRelationKey, UserKey,
+    ContactKey, FactsKey, Loaders, PartnerContactsKey, PartnerRelationKey, ProgramKey, ProgramView,
+    TierKey, UserKey,
 };
 use crate::graphql::node::{NodeKind, encode_uuid};
 use crate::graphql::scalars::Money;
@@ -22,6 +23,8 @@ use crate::graphql::types::deal::Deal;
 use crate::graphql::types::partner_contact::PartnerContact;
 use crate::graphql::types::partner_enums::*;
 use crate::graphql::types::partner_values::*;
+use crate::graphql::types::tier::Tier;
+use crate::graphql::types::tier_evaluation::{RuleOutcome, TierChange, TierProgress};
 use crate::graphql::types::user::User;
 
 /// A partner profile (shared, so that the Node enum and connections stay small). A profile
@@ -49,7 +52,24 @@ impl From<PartnerRecord> for Partner {
     }
 }
 
+fn notes_visible(ctx: &Context<'_>) -> ApiResult<bool> {
+    Ok(partnergraph_domain::program::can_see_rule_notes(
+        crate::graphql::guard::member(ctx)?.role,
+    ))
+}
+
 impl Partner {
+    /// The organisation's program, once per request.
+    async fn program(&self, ctx: &Context<'_>) -> ApiResult<ProgramView> {
+        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+        loader
+            .load_one(ProgramKey {
+                org_id: self.record.org_id,
+            })
+            .await?
+            .ok_or_else(|| crate::error::ApiError::internal("the program did not load"))
+    }
+
     /// A partner read with only the `loaded` relations (the rest load on demand, batched),
     /// and possibly its preloaded partner manager.
     pub fn with_relations(
@@ -193,8 +213,101 @@ impl Partner {
     }
 
     /// When the tier was last evaluated automatically.
-    async fn tier_evaluated_at(&self) -> Option<DateTime<Utc>> {
-        self.record.tier_evaluated_at
+    async fn tier_evaluated_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
+        let own = self.record.tier_evaluated_at;
+        if self.record.tier_source == Some(partnergraph_domain::partners::TierSource::Manual)
+            || self.record.archived_at.is_some()
+        {
+            return Ok(own);
+        }
+        // A whole-organisation evaluation stamps the organisation, not every partner.
+        let organisation = self.program(ctx).await?.evaluated_at;
+        Ok(own.max(organisation))
+    }
+
+    /// The tier the partner holds (set by evaluation or by a person; see `tierSource`).
+    async fn tier(&self, ctx: &Context<'_>) -> ApiResult<Option<Tier>> {
+        let Some(id) = self.record.tier_id else {
+            return Ok(None);
+        };
+        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+        let notes = notes_visible(ctx)?;
+        Ok(loader
+            .load_one(TierKey {
+                org_id: self.record.org_id,
+                tier_id: id,
+            })
+            .await?
+            .map(|tier| Tier {
+                tier,
+                notes_visible: notes,
+            }))
+    }
+
+    /// How far the partner is from the next tier up: its current tier, the next one, and each
+    /// rule of the next tier it does not meet yet with its actual value. Null for archived
+    /// partners, which are not evaluated.
+    async fn tier_progress(&self, ctx: &Context<'_>) -> ApiResult<Option<TierProgress>> {
+        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
+        let Some(facts) = loader
+            .load_one(FactsKey {
+                org_id: self.record.org_id,
+                partner_id: self.record.id,
+            })
+            .await?
+        else {
+            return Ok(None);
+        };
+        let view = self.program(ctx).await?;
+        let notes = notes_visible(ctx)?;
+        let progress = view.program.progress(&facts, self.record.tier_id);
+        let tier = |t: &partnergraph_domain::program::Tier| Tier {
+            tier: t.clone(),
+            notes_visible: notes,
+        };
+        Ok(Some(TierProgress {
+            current: progress.current.map(tier),
+            next: progress.next.map(tier),
+            unmet_rules: progress.unmet.iter().map(RuleOutcome::from).collect(),
+        }))
+    }
+
+    /// Every change of the partner's tier (by evaluation, by a person, or because a tier was
+    /// deleted), oldest first.
+    #[graphql(complexity = "complexity(first, last, child_complexity)")]
+    async fn tier_history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n changes.")] first: Option<i32>,
+        #[graphql(desc = "Return changes after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n changes.")] last: Option<i32>,
+        #[graphql(desc = "Return changes before this cursor.")] before: Option<String>,
+    ) -> ApiResult<PageConnection<TierChange>> {
+        const KIND: &str = "tier-history";
+        let services = ctx.data_unchecked::<Services>();
+        let page = PageRequest::<(DateTime<Utc>, uuid::Uuid)>::parse(
+            KIND,
+            first,
+            after,
+            last,
+            before,
+            &services.limits,
+        )?;
+        let keyset = partnergraph_persistence::page::KeysetPage {
+            after: page.after,
+            before: page.before,
+            limit: page.fetch_limit(),
+            descending: page.backward,
+        };
+        let mut conn = services.db.conn().await?;
+        let (rows, total) = partnergraph_persistence::tiers::history(
+            &mut conn,
+            self.record.org_id,
+            self.record.id,
+            &keyset,
+        )
+        .await?;
+        Ok(page.into_connection(KIND, rows, total, |c| (c.created_at, c.id), TierChange))
     }
 
     /// Tags in the services, products and regions categories.
