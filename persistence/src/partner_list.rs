@@ -2,7 +2,9 @@
 //! sorting by one field with the id as tie-break, paged by stable keyset cursors.
 //!
 //! Nullable sort keys sort through `coalesce(…, -1)` so that NULLs order the same on both
-//! backends; the stage sorts by lifecycle position.
+//! backends; the stage sorts by lifecycle position. The tier sorts by rank: the held tier's
+//! `sort_order` (lower is higher prestige, so ascending lists the most prestigious first),
+//! untiered partners as [`UNTIERED_RANK`] (last ascending, first descending).
 
 use chrono::{DateTime, Utc};
 use diesel::dsl::sql;
@@ -22,7 +24,7 @@ use crate::partners::{InsightsRow, JointPlanRow, Partner, PartnerRow, core_from}
 use crate::run;
 use crate::schema::{
     partner_contacts, partner_financials, partner_insights, partner_joint_plans,
-    partner_list_values, partner_tags, partners,
+    partner_list_values, partner_tags, partners, program_tiers,
 };
 use crate::types::{DbTimestamp, DbUuid};
 
@@ -41,6 +43,12 @@ diesel::define_sql_function! {
     /// `coalesce(nullable smallint, smallint)`.
     #[sql_name = "coalesce"]
     fn coalesce_small(x: Nullable<SmallInt>, y: SmallInt) -> SmallInt;
+}
+
+diesel::define_sql_function! {
+    /// `coalesce(nullable integer, integer)`.
+    #[sql_name = "coalesce"]
+    fn coalesce_int(x: Nullable<Integer>, y: Integer) -> Integer;
 }
 
 diesel::define_sql_function! {
@@ -75,6 +83,10 @@ pub struct PartnerFilter {
     pub tags: Vec<(TagCategory, Vec<String>)>,
     /// Any of these partner managers.
     pub partner_managers: Vec<Uuid>,
+    /// Holding any of these tiers (another organisation's tier matches no partner).
+    pub tiers: Vec<Uuid>,
+    /// Holding no tier. Given with `tiers`, the two combine with OR: the listed tiers or none.
+    pub without_tier: bool,
     /// Covers any of these regions.
     pub regions: Vec<String>,
     /// Any of these industries (exact).
@@ -104,6 +116,8 @@ pub enum SortField {
     Type,
     /// Lifecycle stage (by lifecycle position).
     Stage,
+    /// Tier rank: the tier's sort order (most prestigious first ascending; untiered last).
+    Tier,
     /// Fit score (unscored last ascending).
     FitScore,
     /// Health score.
@@ -142,6 +156,11 @@ fn stage_position_sql() -> String {
     format!("(case partners.stage{arms} else 99 end)")
 }
 
+/// The tier rank of untiered partners: after every tier ascending (and before every tier
+/// descending). Tier sort orders are unbounded `i32`s, so this is the largest one: only a tier
+/// ranked `i32::MAX` would tie with no tier (and ties still break by id, so cursors hold).
+pub const UNTIERED_RANK: i32 = i32::MAX;
+
 /// A stage's lifecycle position.
 pub fn stage_position(stage: PartnerStage) -> i64 {
     PartnerStage::ALL
@@ -150,14 +169,17 @@ pub fn stage_position(stage: PartnerStage) -> i64 {
         .map_or(99, |i| i as i64)
 }
 
-/// The value of `field` for `partner`, equal to what the database sorts by.
-pub fn sort_value(partner: &Partner, field: SortField) -> SortValue {
+/// The value of `field` for `partner`, equal to what the database sorts by. `tier_rank` is the
+/// `sort_order` of the partner's tier (`None` when untiered), as [`Listed::tier_rank`] carries
+/// it; only [`SortField::Tier`] reads it.
+pub fn sort_value(partner: &Partner, tier_rank: Option<i32>, field: SortField) -> SortValue {
     let score =
         |s: Option<partnergraph_domain::partners::Score>| s.map_or(-1, |s| i64::from(s.value()));
     match field {
         SortField::Name => SortValue::Text(partner.name.clone()),
         SortField::Type => SortValue::Text(partner.partner_type.as_str().to_owned()),
         SortField::Stage => SortValue::Int(stage_position(partner.stage)),
+        SortField::Tier => SortValue::Int(i64::from(tier_rank.unwrap_or(UNTIERED_RANK))),
         SortField::FitScore => SortValue::Int(score(partner.insights.fit_score)),
         SortField::HealthScore => SortValue::Int(score(partner.insights.health_score)),
         SortField::Employees => SortValue::Int(partner.employees.unwrap_or(-1)),
@@ -234,6 +256,22 @@ macro_rules! filtered {
         }
         if !f.industries.is_empty() {
             query = query.filter(partners::industry.eq_any(f.industries.clone()));
+        }
+        match (f.tiers.is_empty(), f.without_tier) {
+            (true, false) => {}
+            (true, true) => query = query.filter(partners::tier_id.is_null()),
+            (false, without_tier) => {
+                let tiers: Vec<DbUuid> = f.tiers.iter().copied().map(DbUuid).collect();
+                query = if without_tier {
+                    query.filter(
+                        partners::tier_id
+                            .eq_any(tiers)
+                            .or(partners::tier_id.is_null()),
+                    )
+                } else {
+                    query.filter(partners::tier_id.eq_any(tiers))
+                };
+            }
         }
         if !f.partner_managers.is_empty() {
             query = query.filter(
@@ -384,7 +422,20 @@ type Row = (
     Option<JointPlanRow>,
     FinancialsRow,
     Option<ContactRow>,
+    Option<i32>,
 );
+
+/// A partner as the table lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The partner (relations not loaded).
+    pub partner: Partner,
+    /// Its primary contact, when [`Including::primary_contact`] asked for it.
+    pub primary_contact: Option<Contact>,
+    /// The `sort_order` of the tier it holds (`None` when untiered): what [`SortField::Tier`]
+    /// sorts by, read in the page statement so that [`sort_value`] needs no statement of its own.
+    pub tier_rank: Option<i32>,
+}
 
 /// What a page of the partners table loads besides the partners.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -396,15 +447,16 @@ pub struct Including {
     pub primary_contact: bool,
 }
 
-/// One page of the partners table (one statement), each partner with its primary contact when
-/// `including.primary_contact`, and the filtered total when `including.total` (0 otherwise).
+/// One page of the partners table (one statement), each partner with its tier rank and its
+/// primary contact when `including.primary_contact`, and the filtered total when
+/// `including.total` (0 otherwise).
 pub async fn list(
     conn: &mut Conn,
     org_id: Uuid,
     filter: &PartnerFilter,
     seek: &Seek,
     including: Including,
-) -> Result<(Vec<(Partner, Option<Contact>)>, i64), DbError> {
+) -> Result<(Vec<Listed>, i64), DbError> {
     let org = DbUuid(org_id);
     let with_contact = including.primary_contact;
     let stage = stage_position_sql();
@@ -435,12 +487,19 @@ pub async fn list(
                     )
                     .and(with_contact.into_sql::<diesel::sql_types::Bool>())),
             )
+            // A primary-key lookup per row: the tier's rank, to sort by and to build cursors.
+            .left_join(
+                program_tiers::table.on(program_tiers::org_id
+                    .eq(partners::org_id)
+                    .and(program_tiers::id.nullable().eq(partners::tier_id))),
+            )
             .select((
                 PartnerRow::as_select(),
                 Option::<InsightsRow>::as_select(),
                 Option::<JointPlanRow>::as_select(),
                 FinancialsRow::as_select(),
                 Option::<ContactRow>::as_select(),
+                program_tiers::sort_order.nullable(),
             ))
             .into_boxed();
         let query = filtered!(base, org, filter);
@@ -448,6 +507,9 @@ pub async fn list(
             SortField::Name => sought!(query, partners::name, seek, v => text(v)).load(c).await,
             SortField::Type => sought!(query, partners::partner_type, seek, v => text(v)).load(c).await,
             SortField::Stage => sought!(query, sql::<Integer>(&stage), seek, v => i32::try_from(int(v)).unwrap_or(99)).load(c).await,
+            SortField::Tier => {
+                sought!(query, coalesce_int(program_tiers::sort_order.nullable(), UNTIERED_RANK), seek, v => i32::try_from(int(v)).unwrap_or(UNTIERED_RANK)).load(c).await
+            }
             SortField::FitScore => {
                 sought!(query, coalesce_small(partner_insights::fit_score, -1), seek, v => i16::try_from(int(v)).unwrap_or(-1)).load(c).await
             }
@@ -483,14 +545,32 @@ pub async fn list(
     };
     let partners = rows
         .into_iter()
-        .map(|(row, insights, plan, financials, contact)| {
-            Ok((
-                core_from(row, insights, plan, financials)?,
-                contact.map(Contact::try_from).transpose()?,
-            ))
+        .map(|(row, insights, plan, financials, contact, tier_rank)| {
+            Ok(Listed {
+                partner: core_from(row, insights, plan, financials)?,
+                primary_contact: contact.map(Contact::try_from).transpose()?,
+                tier_rank,
+            })
         })
         .collect::<Result<_, DbError>>()?;
     Ok((partners, total))
+}
+
+/// The rank (`sort_order`) of the organisation's tier `tier_id`, for a partner read outside
+/// [`list`]; `None` for no tier or a tier that is gone (no statement for no tier).
+pub async fn tier_rank(
+    conn: &mut Conn,
+    org_id: Uuid,
+    tier_id: Option<Uuid>,
+) -> Result<Option<i32>, DbError> {
+    let Some(tier_id) = tier_id else {
+        return Ok(None);
+    };
+    let query = program_tiers::table
+        .filter(program_tiers::org_id.eq(DbUuid(org_id)))
+        .filter(program_tiers::id.eq(DbUuid(tier_id)))
+        .select(program_tiers::sort_order);
+    Ok(run!(conn, |c| query.get_result::<i32>(c).await.optional())?)
 }
 
 /// Tags of the organisation in `category` among `values` that exist (to refuse filters on

@@ -1,6 +1,12 @@
 //! Partner profiles over GraphQL: every field group, versioned updates and overrides, bad
 //! input, archive and delete, history.
 
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use partnergraph_api::graphql::node::{NodeKind, encode_uuid};
+use partnergraph_persistence::run;
+use partnergraph_persistence::schema::{partners, program_tiers};
+use partnergraph_persistence::types::DbUuid;
 use partnergraph_tests::{Backend, Session, TestApp, error_code, node_strings, on_both_backends};
 use serde_json::{Value, json};
 
@@ -475,6 +481,27 @@ async fn a_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
         "statements grow with the page size: {counts:?}"
     );
     assert!(counts[1] <= 6, "a page costs {} statements", counts[1]);
+    // Sorting by tier joins the tiers into the page statement: no statement of its own.
+    let before = app.db.statements_executed();
+    let by_tier = app
+        .query_as(
+            &owner.access_token,
+            "query($first: Int!) { partners(first: $first, orderBy: [{ field: TIER }]) { totalCount edges { node { name tags { category value } partnerManager { email } primaryContact { name } } } } }",
+            json!({ "first": 50 }),
+        )
+        .await;
+    assert_eq!(
+        by_tier["data"]["partners"]["edges"]
+            .as_array()
+            .map(Vec::len),
+        Some(50),
+        "{by_tier}"
+    );
+    assert_eq!(
+        app.db.statements_executed() - before,
+        counts[1],
+        "a tier-sorted page costs what a name-sorted page costs"
+    );
     let before = app.db.statements_executed();
     app.query_as(&owner.access_token, "{ partners(first: 50) { edges { node { name tags { value } partnerManager { email } primaryContact { name } } } } }", json!({}))
         .await;
@@ -756,3 +783,245 @@ async fn the_partners_page_benchmark_runs() {
         .await
         .expect("benchmark ran");
 }
+
+/// Runs a mutation and returns `data.<name>`, panicking with the body on failure.
+async fn mutated(app: &TestApp, session: &Session, doc: &str, input: Value) -> Value {
+    let body = app
+        .query_as(&session.access_token, doc, json!({ "input": input }))
+        .await;
+    let name = doc
+        .split_once('{')
+        .and_then(|(_, rest)| rest.split_once('('))
+        .map(|(name, _)| name.trim())
+        .expect("mutation name");
+    let data = body["data"][name].clone();
+    assert!(data.is_object(), "{name} failed: {body}");
+    data
+}
+
+/// A track of tiers named `tiers` (sort orders 1, 2, …), with rules no partner meets so that
+/// only the test places partners in them; returns their IDs in order.
+async fn tier_ladder(app: &TestApp, session: &Session, tiers: &[&str]) -> Vec<String> {
+    let segment = mutated(
+        app,
+        session,
+        "mutation($input: CreateSegmentInput!) { createSegment(input: $input) { segment { id } } }",
+        json!({ "name": "Resellers", "family": "MARKET" }),
+    )
+    .await;
+    let track = mutated(
+        app,
+        session,
+        "mutation($input: CreateTrackInput!) { createTrack(input: $input) { track { id } } }",
+        json!({ "segmentId": segment["segment"]["id"], "name": "Resellers", "partnerTypes": ["RESELLER"] }),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for (i, name) in tiers.iter().enumerate() {
+        let tier = mutated(
+            app,
+            session,
+            "mutation($input: CreateTierInput!) { createTier(input: $input) { tier { id sortOrder } } }",
+            json!({
+                "trackId": track["track"]["id"],
+                "name": name,
+                "sortOrder": i + 1,
+                "requirementLogic": [{ "field": "closed_deals", "operator": "GTE", "value": "1000" }],
+            }),
+        )
+        .await;
+        assert_eq!(tier["tier"]["sortOrder"], i + 1, "{tier}");
+        ids.push(tier["tier"]["id"].as_str().expect("tier id").to_owned());
+    }
+    ids
+}
+
+/// Places the partner named `partner` in the tier named `tier` by hand (evaluation leaves
+/// manual tiers alone).
+async fn hold_tier(app: &TestApp, partner: &str, tier: &str) {
+    let mut conn = app.db.conn().await.expect("conn");
+    let tier_query = program_tiers::table
+        .filter(program_tiers::name.eq(tier.to_owned()))
+        .select(program_tiers::id);
+    let tier_id: DbUuid = run!(&mut conn, |c| tier_query.get_result(c).await).expect("tier");
+    let hold = diesel::update(partners::table.filter(partners::name.eq(partner.to_owned()))).set((
+        partners::tier_id.eq(Some(tier_id)),
+        partners::tier_source.eq(Some("manual")),
+    ));
+    let rows = run!(&mut conn, |c| hold.execute(c).await).expect("hold");
+    assert_eq!(rows, 1);
+}
+
+async fn the_partners_table_filters_and_sorts_by_tier(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.signed_up("ana@acme.io").await;
+    // Created out of name order, so that ties by ID differ from ties by name.
+    let holdings = [
+        ("Umbrella", Some("Silver")),
+        ("Hooli", Some("Gold")),
+        ("Initech", Some("Silver")),
+        ("Zorg", None),
+        ("Globex", Some("Gold")),
+        ("Vandelay", Some("Bronze")),
+        ("Wonka", None),
+        ("Soylent", Some("Silver")),
+    ];
+    let mut partner_ids = Vec::new();
+    for (name, _) in holdings {
+        partner_ids.push(
+            created(&app, &owner, json!({ "name": name, "type": "RESELLER" })).await["id"].clone(),
+        );
+    }
+    let tiers = tier_ladder(&app, &owner, &["Gold", "Silver", "Bronze"]).await;
+    let (gold, bronze) = (tiers[0].clone(), tiers[2].clone());
+    for (name, tier) in holdings {
+        if let Some(tier) = tier {
+            hold_tier(&app, name, tier).await;
+        }
+    }
+
+    // The expected tier order: rank, then ID (as the database orders UUIDs).
+    let mut conn = app.db.conn().await.expect("conn");
+    let ids_query = partners::table.select((partners::name, partners::id));
+    let ids: Vec<(String, DbUuid)> =
+        run!(&mut conn, |c| ids_query.load(c).await).expect("partner ids");
+    drop(conn);
+    let rank = |name: &str| match holdings.iter().find(|(n, _)| *n == name) {
+        Some((_, Some("Gold"))) => 1,
+        Some((_, Some("Silver"))) => 2,
+        Some((_, Some("Bronze"))) => 3,
+        _ => i32::MAX,
+    };
+    let mut expected: Vec<(i32, uuid::Uuid, String)> = ids
+        .into_iter()
+        .map(|(name, id)| (rank(&name), id.0, name))
+        .collect();
+    expected.sort();
+    let ascending: Vec<String> = expected.into_iter().map(|(_, _, name)| name).collect();
+    let descending: Vec<String> = ascending.iter().rev().cloned().collect();
+    let mut top: Vec<&str> = ascending[..2].iter().map(String::as_str).collect();
+    top.sort_unstable();
+    assert_eq!(top, ["Globex", "Hooli"], "gold first: {ascending:?}");
+
+    let list = "query($filter: PartnerFilterInput, $order: [PartnerOrder!], $view: ID, $first: Int, $after: String, $last: Int, $before: String) { partners(filter: $filter, orderBy: $order, view: $view, first: $first, after: $after, last: $last, before: $before) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor startCursor } edges { node { name } } } }";
+    let names = |body: &Value| node_strings(&body["data"]["partners"], "name");
+    let query = |variables: Value| app.query_as(&owner.access_token, list, variables);
+
+    // Filters: OR within tierIds, OR between tierIds and withoutTier.
+    for (filter, expected) in [
+        (json!({ "tierIds": [gold] }), vec!["Globex", "Hooli"]),
+        (
+            json!({ "tierIds": [gold, bronze] }),
+            vec!["Globex", "Hooli", "Vandelay"],
+        ),
+        (json!({ "withoutTier": true }), vec!["Wonka", "Zorg"]),
+        (
+            json!({ "tierIds": [bronze], "withoutTier": true }),
+            vec!["Vandelay", "Wonka", "Zorg"],
+        ),
+        (
+            json!({ "withoutTier": false }),
+            vec![
+                "Globex", "Hooli", "Initech", "Soylent", "Umbrella", "Vandelay", "Wonka", "Zorg",
+            ],
+        ),
+        (
+            json!({ "tierIds": [] }),
+            vec![
+                "Globex", "Hooli", "Initech", "Soylent", "Umbrella", "Vandelay", "Wonka", "Zorg",
+            ],
+        ),
+        (json!({ "tierIds": [gold], "types": ["REFERRAL"] }), vec![]),
+    ] {
+        let body = query(json!({ "filter": filter })).await;
+        assert_eq!(names(&body), expected, "{filter}: {body}");
+        assert_eq!(
+            body["data"]["partners"]["totalCount"],
+            expected.len(),
+            "{filter}"
+        );
+    }
+
+    // Another organisation's tier, and a tier that does not exist, match nothing.
+    let other = app.signed_up("bob@other.io").await;
+    let foreign_tier = tier_ladder(&app, &other, &["Elsewhere"]).await.remove(0);
+    let unknown_tier = encode_uuid(NodeKind::Tier, uuid::Uuid::now_v7()).to_string();
+    for tier in [foreign_tier, unknown_tier] {
+        let body = query(json!({ "filter": { "tierIds": [tier] } })).await;
+        assert!(body["errors"].is_null(), "{body}");
+        assert_eq!(names(&body), Vec::<String>::new(), "{body}");
+        assert_eq!(body["data"]["partners"]["totalCount"], 0, "{body}");
+    }
+
+    // Malformed IDs, IDs of another kind and overlong lists name the field.
+    let too_many: Vec<String> = (0..101)
+        .map(|_| encode_uuid(NodeKind::Tier, uuid::Uuid::now_v7()).to_string())
+        .collect();
+    for tier_ids in [json!(["nope"]), json!([partner_ids[0]]), json!(too_many)] {
+        let body = query(json!({ "filter": { "tierIds": tier_ids } })).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        assert_eq!(field(&body), Some("filter.tierIds"), "{body}");
+    }
+
+    // TIER ascending: most prestigious first, ties by ID, untiered last; descending reverses.
+    for (direction, expected) in [("ASC", &ascending), ("DESC", &descending)] {
+        let order = json!([{ "field": "TIER", "direction": direction }]);
+        let all = query(json!({ "order": order })).await;
+        assert_eq!(&names(&all), expected, "{direction}: {all}");
+        // Paging forwards visits every partner once, in order.
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let page = query(json!({ "order": order, "first": 3, "after": after })).await;
+            seen.extend(names(&page));
+            if page["data"]["partners"]["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = page["data"]["partners"]["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(&seen, expected, "{direction} forwards");
+        // And backwards.
+        let mut seen = Vec::new();
+        let mut before = Value::Null;
+        loop {
+            let page = query(json!({ "order": order, "last": 3, "before": before })).await;
+            let mut page_names = names(&page);
+            page_names.extend(seen);
+            seen = page_names;
+            if page["data"]["partners"]["pageInfo"]["hasPreviousPage"] != true {
+                break;
+            }
+            before = page["data"]["partners"]["pageInfo"]["startCursor"].clone();
+        }
+        assert_eq!(&seen, expected, "{direction} backwards");
+    }
+    // A tier cursor belongs to its direction.
+    let page = query(json!({ "order": [{ "field": "TIER" }], "first": 2 })).await;
+    let foreign = query(json!({ "order": [{ "field": "TIER", "direction": "DESC" }], "first": 2, "after": page["data"]["partners"]["pageInfo"]["endCursor"] })).await;
+    assert_eq!(field(&foreign), Some("after"), "{foreign}");
+
+    // Filter and sort together, and a saved view keeps both as given.
+    let filter = json!({ "tierIds": [gold], "withoutTier": true });
+    let order = json!([{ "field": "TIER", "direction": "DESC" }]);
+    let view = app
+        .query_as(
+            &owner.access_token,
+            "mutation($input: SaveViewInput!) { saveView(input: $input) { view { id filter orderBy { field direction } } } }",
+            json!({ "input": { "name": "Gold or none", "filter": filter, "orderBy": order } }),
+        )
+        .await;
+    let view = view["data"]["saveView"]["view"].clone();
+    assert_eq!(view["filter"], filter, "{view}");
+    assert_eq!(view["orderBy"], order, "{view}");
+    let gold_or_none: Vec<String> = descending
+        .iter()
+        .filter(|n| ["Globex", "Hooli", "Wonka", "Zorg"].contains(&n.as_str()))
+        .cloned()
+        .collect();
+    let direct = query(json!({ "filter": filter, "order": order })).await;
+    assert_eq!(names(&direct), gold_or_none, "{direct}");
+    let by_view = query(json!({ "view": view["id"] })).await;
+    assert_eq!(names(&by_view), gold_or_none, "{by_view}");
+}
+
+on_both_backends!(the_partners_table_filters_and_sorts_by_tier);

@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, Object, SimpleObject};
 use partnergraph_domain::Role;
 use partnergraph_persistence::partner_list::{
-    self, Including, Seek, SortField, SortValue, sort_value,
+    self, Including, Listed, Seek, SortField, SortValue, sort_value,
 };
 use partnergraph_persistence::partners::{self as stored, Relation};
 use partnergraph_persistence::users;
@@ -119,12 +119,20 @@ impl PartnerQuery {
                 Some(id) => partners::visible(services, member, id).await.ok(),
                 None => None,
             };
+            // The tier rank is read only when the cursor needs it.
+            let tier_rank = match &own {
+                Some(p) if field == SortField::Tier && p.tier_id.is_some() => {
+                    let mut conn = services.db.conn().await?;
+                    partner_list::tier_rank(&mut conn, member.org_id, p.tier_id).await?
+                }
+                _ => None,
+            };
             let total = i64::from(own.is_some());
             return Ok(page.into_connection(
                 &kind,
                 own.into_iter().collect(),
                 total,
-                |p| (sort_value(p, field), p.id),
+                |p| (sort_value(p, tier_rank, field), p.id),
                 Partner::from,
             ));
         }
@@ -168,19 +176,19 @@ impl PartnerQuery {
                 loaded.push(relation);
             }
         }
-        let ids: Vec<uuid::Uuid> = rows.iter().map(|(p, _)| p.id).collect();
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.partner.id).collect();
         for relation in &loaded {
             let mut batch = stored::relation_for(&mut conn, member.org_id, &ids, *relation).await?;
-            for (partner, _) in &mut rows {
-                if let Some(relations) = batch.remove(&partner.id) {
-                    relations.apply_to(partner);
+            for row in &mut rows {
+                if let Some(relations) = batch.remove(&row.partner.id) {
+                    relations.apply_to(&mut row.partner);
                 }
             }
         }
         let managers = if node.field("partnerManager").exists() {
             let manager_ids: Vec<uuid::Uuid> = rows
                 .iter()
-                .filter_map(|(p, _)| p.partner_manager_id)
+                .filter_map(|r| r.partner.partner_manager_id)
                 .collect();
             Some(users::by_ids(&mut conn, member.org_id, &manager_ids).await?)
         } else {
@@ -190,8 +198,12 @@ impl PartnerQuery {
             &kind,
             rows,
             total,
-            |(p, _)| (sort_value(p, field), p.id),
-            |(p, contact)| {
+            |r: &Listed| (sort_value(&r.partner, r.tier_rank, field), r.partner.id),
+            |Listed {
+                 partner: p,
+                 primary_contact: contact,
+                 ..
+             }| {
                 let manager = managers
                     .as_ref()
                     .map(|m| p.partner_manager_id.and_then(|id| m.get(&id).cloned()));

@@ -61,6 +61,12 @@ pub struct PartnerFilterInput {
     pub tags: Option<Vec<TagFilter>>,
     /// Any of these partner managers (user IDs).
     pub partner_manager_ids: Option<Vec<ID>>,
+    /// Holding any of these tiers (Tier IDs). A tier that is not your organisation's matches
+    /// no partner. Given with `withoutTier: true`, the two combine with OR.
+    pub tier_ids: Option<Vec<ID>>,
+    /// Holding no tier (true). Given with `tierIds`, the two combine with OR: partners holding
+    /// one of those tiers or none. False or omitted: no tier filter of its own.
+    pub without_tier: Option<bool>,
     /// Covering any of these regions.
     pub regions: Option<Vec<String>>,
     /// Any of these industries.
@@ -90,6 +96,9 @@ pub enum PartnerSortField {
     Type,
     /// Lifecycle stage, in lifecycle order.
     Stage,
+    /// Tier prestige: the tier's `sortOrder`, so the most prestigious tier comes first
+    /// ascending; untiered partners last ascending, first descending.
+    Tier,
     /// Fit score (unscored partners first ascending, last descending).
     FitScore,
     /// Health score (unscored partners first ascending, last descending).
@@ -146,6 +155,7 @@ impl From<PartnerSortField> for SortField {
             PartnerSortField::Name => SortField::Name,
             PartnerSortField::Type => SortField::Type,
             PartnerSortField::Stage => SortField::Stage,
+            PartnerSortField::Tier => SortField::Tier,
             PartnerSortField::FitScore => SortField::FitScore,
             PartnerSortField::HealthScore => SortField::HealthScore,
             PartnerSortField::Employees => SortField::Employees,
@@ -275,6 +285,11 @@ impl PartnerFilterInput {
                 .iter()
                 .map(|id| decode_uuid(id, NodeKind::User, "filter.partnerManagerIds"))
                 .collect::<ApiResult<_>>()?,
+            tiers: values(&self.tier_ids, "filter.tierIds")?
+                .iter()
+                .map(|id| decode_uuid(id, NodeKind::Tier, "filter.tierIds"))
+                .collect::<ApiResult<_>>()?,
+            without_tier: self.without_tier.unwrap_or(false),
             regions: values(&self.regions, "filter.regions")?,
             industries: values(&self.industries, "filter.industries")?,
             search: search.map(str::to_owned),
