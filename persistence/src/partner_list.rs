@@ -422,7 +422,7 @@ type Row = (
     Option<JointPlanRow>,
     FinancialsRow,
     Option<ContactRow>,
-    Option<i32>,
+    Option<crate::program::TierRow>,
 );
 
 /// A partner as the table lists it.
@@ -435,6 +435,8 @@ pub struct Listed {
     /// The `sort_order` of the tier it holds (`None` when untiered): what [`SortField::Tier`]
     /// sorts by, read in the page statement so that [`sort_value`] needs no statement of its own.
     pub tier_rank: Option<i32>,
+    /// The tier it holds, read in the same statement (so a page shows tiers at no extra cost).
+    pub tier: Option<partnergraph_domain::program::Tier>,
 }
 
 /// What a page of the partners table loads besides the partners.
@@ -499,7 +501,7 @@ pub async fn list(
                 Option::<JointPlanRow>::as_select(),
                 FinancialsRow::as_select(),
                 Option::<ContactRow>::as_select(),
-                program_tiers::sort_order.nullable(),
+                Option::<crate::program::TierRow>::as_select(),
             ))
             .into_boxed();
         let query = filtered!(base, org, filter);
@@ -545,11 +547,15 @@ pub async fn list(
     };
     let partners = rows
         .into_iter()
-        .map(|(row, insights, plan, financials, contact, tier_rank)| {
+        .map(|(row, insights, plan, financials, contact, tier)| {
+            let tier = tier
+                .map(partnergraph_domain::program::Tier::try_from)
+                .transpose()?;
             Ok(Listed {
                 partner: core_from(row, insights, plan, financials)?,
                 primary_contact: contact.map(Contact::try_from).transpose()?,
-                tier_rank,
+                tier_rank: tier.as_ref().map(|t| t.sort_order),
+                tier,
             })
         })
         .collect::<Result<_, DbError>>()?;

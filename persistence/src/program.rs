@@ -75,7 +75,7 @@ struct TrackRow {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = program_tiers)]
-struct TierRow {
+pub(crate) struct TierRow {
     id: DbUuid,
     track_id: DbUuid,
     name: String,

@@ -429,6 +429,15 @@ async fn a_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.signed_up("ana@acme.io").await;
     let add_contact = "mutation($input: AddPartnerContactInput!) { addPartnerContact(input: $input) { contact { id } } }";
+    // With the default program every reseller holds a tier (Registered, with no deals).
+    let seeded = app
+        .query_as(
+            &owner.access_token,
+            "mutation { seedDefaultProgram { program { segments { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(seeded["errors"].is_null(), "{seeded}");
     for i in 0..50 {
         let partner = created(
             &app,
@@ -451,7 +460,7 @@ async fn a_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
             .await;
         assert!(added["data"]["addPartnerContact"].is_object(), "{added}");
     }
-    let page = "query($first: Int!) { partners(first: $first) { totalCount edges { node { name tags { category value } partnerManager { email } primaryContact { name } pipeline { amountMinor } revenue { amountMinor } productRevenue { amountMinor } activeDeals closedDeals customers } } } }";
+    let page = "query($first: Int!) { partners(first: $first) { totalCount edges { node { name tags { category value } partnerManager { email } primaryContact { name } tier { name color } pipeline { amountMinor } revenue { amountMinor } productRevenue { amountMinor } activeDeals closedDeals customers } } } }";
     let mut counts = Vec::new();
     for size in [5, 50] {
         let before = app.db.statements_executed();
@@ -472,6 +481,7 @@ async fn a_page_costs_the_same_statements_whatever_its_size(backend: Backend) {
             format!("Contact {:02}", size - 1)
         );
         assert_eq!(last["tags"].as_array().map(Vec::len), Some(1));
+        assert_eq!(last["tier"]["name"], "Registered", "{body}");
         counts.push(statements);
     }
     // authentication, the default-view lookup, the page (primary contacts joined in), its

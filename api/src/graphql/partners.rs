@@ -202,6 +202,7 @@ impl PartnerQuery {
             |Listed {
                  partner: p,
                  primary_contact: contact,
+                 tier,
                  ..
              }| {
                 let manager = managers
@@ -209,6 +210,7 @@ impl PartnerQuery {
                     .map(|m| p.partner_manager_id.and_then(|id| m.get(&id).cloned()));
                 Partner::with_relations(p, loaded.clone(), manager)
                     .with_primary_contact(including.primary_contact.then_some(contact))
+                    .with_tier(tier)
             },
         ))
     }

@@ -39,6 +39,8 @@ pub struct Partner {
     manager: Option<Option<UserRecord>>,
     /// The primary contact when preloaded with a page (`None`: load on demand).
     primary_contact: Option<Option<Contact>>,
+    /// The tier when preloaded with a page (`None`: load on demand).
+    tier: Option<Option<partnergraph_domain::program::Tier>>,
 }
 
 impl From<PartnerRecord> for Partner {
@@ -48,6 +50,7 @@ impl From<PartnerRecord> for Partner {
             loaded: Relation::ALL.to_vec(),
             manager: None,
             primary_contact: None,
+            tier: None,
         }
     }
 }
@@ -82,7 +85,14 @@ impl Partner {
             loaded,
             manager,
             primary_contact: None,
+            tier: None,
         }
+    }
+
+    /// The same partner with its tier preloaded (read in the page statement).
+    pub fn with_tier(mut self, tier: Option<partnergraph_domain::program::Tier>) -> Self {
+        self.tier = Some(tier);
+        self
     }
 
     /// The same partner with its primary contact preloaded (`None` when `contact` is `None`:
@@ -230,8 +240,14 @@ impl Partner {
         let Some(id) = self.record.tier_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
         let notes = notes_visible(ctx)?;
+        if let Some(preloaded) = &self.tier {
+            return Ok(preloaded.clone().map(|tier| Tier {
+                tier,
+                notes_visible: notes,
+            }));
+        }
+        let loader = ctx.data_unchecked::<DataLoader<Loaders>>();
         Ok(loader
             .load_one(TierKey {
                 org_id: self.record.org_id,
