@@ -299,7 +299,11 @@ mod tests {
             .map(|t| t.id)
             .expect("a tier");
         let held = partner(strong(), Some(bottom), Some(TierSource::Manual));
-        assert!(plan(&program, std::slice::from_ref(&held), &[], false).tiers.is_empty());
+        assert!(
+            plan(&program, std::slice::from_ref(&held), &[], false)
+                .tiers
+                .is_empty()
+        );
         let released = plan(&program, std::slice::from_ref(&held), &[held.id], false);
         assert_eq!(released.tiers.len(), 1);
         assert_eq!(released.tiers[0].source, TierSource::Auto);

@@ -756,3 +756,21 @@ async fn the_partners_page_benchmark_runs() {
         .await
         .expect("benchmark ran");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tier_evaluation_benchmark_runs() {
+    use clap::Parser;
+    let cli = partnergraph_api::Cli::try_parse_from([
+        "partnergraph",
+        "bench",
+        "tiers",
+        "--partners",
+        "200",
+        "--deals",
+        "600",
+    ])
+    .expect("valid");
+    partnergraph_api::cli::run(cli, Default::default())
+        .await
+        .expect("benchmark ran");
+}
