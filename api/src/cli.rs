@@ -9,6 +9,8 @@ use crate::config::{BenchTarget, Cli, Command, ExportSchemaArgs, SeedDemoArgs, S
 use crate::server::Server;
 use crate::startup::StartupError;
 
+mod bench_tiers;
+
 /// Runs the command line until it is done or `shutdown` is cancelled.
 pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupError> {
     match cli
@@ -56,6 +58,11 @@ pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupErr
                 rows,
                 use_database_url,
             } => bench_import_partners(&cli.settings, rows, use_database_url).await,
+            BenchTarget::Tiers {
+                partners,
+                deals,
+                use_database_url,
+            } => bench_tiers::run(&cli.settings, partners, deals, use_database_url).await,
         },
         Command::SeedDemo(args) => seed_demo(&cli.settings, &args).await,
     }

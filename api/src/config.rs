@@ -112,6 +112,23 @@ pub enum BenchTarget {
         #[arg(long)]
         use_database_url: bool,
     },
+    /// Tier evaluation of a seeded organisation under a program of 5 tracks × 5 tiers × 5
+    /// rules: the first evaluation (every partner placed), one with nothing changed, and one
+    /// after 1% of partners changed, each split into load, evaluate and write, with the SQL
+    /// statements and partners written.
+    Tiers {
+        /// Partners to seed first.
+        #[arg(long, default_value_t = 100_000)]
+        partners: u64,
+        /// Deals to seed over them (drives closed deals, revenue and pipeline, so partners
+        /// spread across tiers).
+        #[arg(long, default_value_t = 300_000)]
+        deals: u64,
+        /// Run on DATABASE_URL (e.g. PostgreSQL) in a fresh organisation instead of a
+        /// temporary SQLite file.
+        #[arg(long)]
+        use_database_url: bool,
+    },
 }
 
 /// `serve` options.

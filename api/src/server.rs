@@ -117,6 +117,11 @@ impl Server {
         &self.state.schema
     }
 
+    /// The services the schema runs on (for in-process use cases, e.g. benchmarks).
+    pub fn services(&self) -> &crate::graphql::Services {
+        &self.state.services
+    }
+
     /// The database pool the server uses.
     pub fn database(&self) -> &Database {
         &self.state.services.db

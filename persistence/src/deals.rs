@@ -393,6 +393,28 @@ pub async fn refresh_financials_of(
     Ok(())
 }
 
+/// Sets the closed-deals rollup of `partner_ids` to `closed_deals` in one statement, without
+/// touching their deals: for benchmarks and tests that need partners' facts to change
+/// without the deal write path (which re-evaluates by itself). The next
+/// [`refresh_financials_of`] recomputes the true value. Returns the rows changed.
+pub async fn override_closed_deals(
+    conn: &mut Conn,
+    org_id: Uuid,
+    partner_ids: &[Uuid],
+    closed_deals: i64,
+) -> Result<usize, DbError> {
+    let ids: Vec<DbUuid> = partner_ids.iter().copied().map(DbUuid).collect();
+    let org = DbUuid(org_id);
+    Ok(run!(conn, |c| diesel::update(
+        partner_financials::table
+            .filter(partner_financials::org_id.eq(org))
+            .filter(partner_financials::partner_id.eq_any(ids.clone())),
+    )
+    .set(partner_financials::closed_deals.eq(closed_deals))
+    .execute(c)
+    .await)?)
+}
+
 /// Why a deal or registration write did not happen.
 #[derive(Debug)]
 pub enum DealWriteError {

@@ -1035,3 +1035,20 @@ async fn the_partners_table_filters_and_sorts_by_tier(backend: Backend) {
 }
 
 on_both_backends!(the_partners_table_filters_and_sorts_by_tier);
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tier_evaluation_benchmark_runs() {
+    use clap::Parser;
+    let cli = partnergraph_api::Cli::try_parse_from([
+        "partnergraph",
+        "bench",
+        "tiers",
+        "--partners",
+        "200",
+        "--deals",
+        "600",
+    ])
+    .expect("valid");
+    partnergraph_api::cli::run(cli, Default::default())
+        .await
+        .expect("benchmark ran");
+}
