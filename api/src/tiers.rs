@@ -9,11 +9,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
+use partnergraph_domain::partners::ListField;
 use partnergraph_domain::partners::TierSource;
+use partnergraph_domain::program::RuleField;
 use partnergraph_domain::program::{Program, can_manage_program};
 use partnergraph_persistence::audit;
 use partnergraph_persistence::program;
-use partnergraph_persistence::tiers::{self, Evaluable, EvaluationWrites, TierChange};
+use partnergraph_persistence::tiers::{self, Evaluable, EvaluationWrites, Needs, TierChange};
 use partnergraph_persistence::types::now;
 use uuid::Uuid;
 
@@ -91,6 +93,41 @@ pub fn plan(
     writes
 }
 
+/// The list-valued facts the program's rules read (segments' and tiers').
+pub fn needs(program: &Program) -> Needs {
+    let mut lists = BTreeSet::new();
+    let mut tags = false;
+    let logics = program.segments.iter().map(|s| &s.logic).chain(
+        program
+            .tracks()
+            .flat_map(|(_, track)| track.tiers.iter().map(|t| &t.logic)),
+    );
+    for logic in logics {
+        for rule in logic.rules() {
+            match rule.field() {
+                RuleField::Regions => {
+                    lists.insert(ListField::Regions);
+                }
+                RuleField::Languages => {
+                    lists.insert(ListField::Languages);
+                }
+                RuleField::Services => {
+                    lists.insert(ListField::Services);
+                }
+                RuleField::Products => {
+                    lists.insert(ListField::Products);
+                }
+                RuleField::Tags => tags = true,
+                _ => {}
+            }
+        }
+    }
+    Needs {
+        lists: lists.into_iter().collect(),
+        tags,
+    }
+}
+
 /// Evaluates `ids` (`None`: every partner of the organisation) and writes what changed.
 pub async fn evaluate(
     services: &Services,
@@ -101,7 +138,7 @@ pub async fn evaluate(
 ) -> ApiResult<EvaluationReport> {
     let mut conn = services.db.conn().await?;
     let stored = program::load(&mut conn, org_id).await?;
-    let partners = tiers::evaluables(&mut conn, org_id, ids).await?;
+    let partners = tiers::evaluables(&mut conn, org_id, ids, &needs(&stored.program)).await?;
     let writes = plan(&stored.program, &partners, release, ids.is_none());
     let at = now();
     if !writes.tiers.is_empty()
@@ -261,7 +298,7 @@ pub async fn facts_of(
     visible(services, member, partner_id).await?;
     let mut conn = services.db.conn().await?;
     Ok(
-        tiers::evaluables(&mut conn, member.org_id, Some(&[partner_id]))
+        tiers::evaluables(&mut conn, member.org_id, Some(&[partner_id]), &Needs::all())
             .await?
             .into_iter()
             .next()

@@ -64,19 +64,40 @@ type CoreRow = (
     (i64, i64, i64, i64, i64, i64),
 );
 
+/// Which list-valued facts to read: only those some rule looks at (list values and tags are
+/// most of the rows a whole-organisation evaluation would otherwise read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Needs {
+    /// List fields some rule reads.
+    pub lists: Vec<ListField>,
+    /// Whether some rule reads tags.
+    pub tags: bool,
+}
+
+impl Needs {
+    /// Every fact (for explanations of a single partner).
+    pub fn all() -> Self {
+        Needs {
+            lists: ListField::ALL.to_vec(),
+            tags: true,
+        }
+    }
+}
+
 /// The non-archived partners of the organisation (`ids`: only those) as evaluation sees them,
-/// in five statements per chunk of ids (one chunk for the whole organisation).
+/// in at most five statements per chunk of ids (one chunk for the whole organisation).
 pub async fn evaluables(
     conn: &mut Conn,
     org_id: Uuid,
     ids: Option<&[Uuid]>,
+    needs: &Needs,
 ) -> Result<Vec<Evaluable>, DbError> {
     let mut out = Vec::new();
     match ids {
-        None => out.extend(evaluables_chunk(conn, org_id, None).await?),
+        None => out.extend(evaluables_chunk(conn, org_id, None, needs).await?),
         Some(ids) => {
             for chunk in ids.chunks(ID_CHUNK) {
-                out.extend(evaluables_chunk(conn, org_id, Some(chunk)).await?);
+                out.extend(evaluables_chunk(conn, org_id, Some(chunk), needs).await?);
             }
         }
     }
@@ -87,6 +108,7 @@ async fn evaluables_chunk(
     conn: &mut Conn,
     org_id: Uuid,
     ids: Option<&[Uuid]>,
+    needs: &Needs,
 ) -> Result<Vec<Evaluable>, DbError> {
     let org = DbUuid(org_id);
     let ids: Option<Vec<DbUuid>> = ids.map(|ids| ids.iter().copied().map(DbUuid).collect());
@@ -139,34 +161,44 @@ async fn evaluables_chunk(
         }
         query.load(c).await
     })?;
-    let lists: Vec<(DbUuid, String, String)> = run!(conn, |c| {
-        let mut query = partner_list_values::table
-            .filter(partner_list_values::org_id.eq(org))
-            .select((
-                partner_list_values::partner_id,
-                partner_list_values::field,
-                partner_list_values::value,
-            ))
-            .into_boxed();
-        if let Some(ids) = &ids {
-            query = query.filter(partner_list_values::partner_id.eq_any(ids.clone()));
-        }
-        query.load(c).await
-    })?;
-    let tags: Vec<(DbUuid, String, String)> = run!(conn, |c| {
-        let mut query = partner_tags::table
-            .filter(partner_tags::org_id.eq(org))
-            .select((
-                partner_tags::partner_id,
-                partner_tags::category,
-                partner_tags::tag,
-            ))
-            .into_boxed();
-        if let Some(ids) = &ids {
-            query = query.filter(partner_tags::partner_id.eq_any(ids.clone()));
-        }
-        query.load(c).await
-    })?;
+    let list_fields: Vec<&'static str> = needs.lists.iter().map(|f| f.as_str()).collect();
+    let lists: Vec<(DbUuid, String, String)> = if list_fields.is_empty() {
+        Vec::new()
+    } else {
+        run!(conn, |c| {
+            let mut query = partner_list_values::table
+                .filter(partner_list_values::org_id.eq(org))
+                .filter(partner_list_values::field.eq_any(list_fields.clone()))
+                .select((
+                    partner_list_values::partner_id,
+                    partner_list_values::field,
+                    partner_list_values::value,
+                ))
+                .into_boxed();
+            if let Some(ids) = &ids {
+                query = query.filter(partner_list_values::partner_id.eq_any(ids.clone()));
+            }
+            query.load(c).await
+        })?
+    };
+    let tags: Vec<(DbUuid, String, String)> = if !needs.tags {
+        Vec::new()
+    } else {
+        run!(conn, |c| {
+            let mut query = partner_tags::table
+                .filter(partner_tags::org_id.eq(org))
+                .select((
+                    partner_tags::partner_id,
+                    partner_tags::category,
+                    partner_tags::tag,
+                ))
+                .into_boxed();
+            if let Some(ids) = &ids {
+                query = query.filter(partner_tags::partner_id.eq_any(ids.clone()));
+            }
+            query.load(c).await
+        })?
+    };
     let segments: Vec<(DbUuid, DbUuid)> = run!(conn, |c| {
         let mut query = partner_segments::table
             .filter(partner_segments::org_id.eq(org))
@@ -232,7 +264,7 @@ async fn evaluables_chunk(
                 .with_number(RuleField::ClosedDeals, Some(closed))
                 .with_number(RuleField::Customers, Some(customers));
             let lists = lists_of.remove(&id.0).unwrap_or_default();
-            for field in ListField::ALL {
+            for field in needs.lists.iter().copied() {
                 facts = facts.with_list(
                     field,
                     lists

@@ -215,7 +215,8 @@ async fn split(
     let started = Instant::now();
     let mut conn = db.conn().await?;
     let stored = program::load(&mut conn, org_id).await?;
-    let partners = tiers::evaluables(&mut conn, org_id, None).await?;
+    let needs = crate::tiers::needs(&stored.program);
+    let partners = tiers::evaluables(&mut conn, org_id, None, &needs).await?;
     let loaded = started.elapsed();
     let loading_statements = db.statements_executed() - before;
     let planning = Instant::now();

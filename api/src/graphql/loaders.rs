@@ -268,10 +268,14 @@ impl Loader<FactsKey> for Loaders {
         let mut conn = self.db.conn().await.map_err(Arc::new)?;
         let mut out = HashMap::new();
         for (org_id, ids) in group(keys, |k| (k.org_id, k.partner_id)) {
-            for evaluable in
-                partnergraph_persistence::tiers::evaluables(&mut conn, org_id, Some(&ids))
-                    .await
-                    .map_err(Arc::new)?
+            for evaluable in partnergraph_persistence::tiers::evaluables(
+                &mut conn,
+                org_id,
+                Some(&ids),
+                &partnergraph_persistence::tiers::Needs::all(),
+            )
+            .await
+            .map_err(Arc::new)?
             {
                 out.insert(
                     FactsKey {
