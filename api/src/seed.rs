@@ -290,6 +290,11 @@ async fn seed_deals(db: &Database, org_id: Uuid, count: u64, seed: u64) -> Resul
         deals::insert_bulk(&mut conn, &batch).await?;
         index = end;
     }
+    // Plan the rollup aggregate for the deals as loaded: with the statistics of an empty
+    // table PostgreSQL scans every deal per partner and the refresh times out.
+    drop(conn);
+    db.analyze().await?;
+    let mut conn = db.conn().await?;
     deals::refresh_financials_of(&mut conn, org_id, &ids).await
 }
 

@@ -373,7 +373,7 @@ pub async fn insert_bulk(conn: &mut Conn, new: &[Deal]) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Recomputes the rollups of `partner_ids` from their deals, a few thousand partners per
+/// Recomputes the rollups of `partner_ids` from their deals, a thousand partners per
 /// transaction.
 pub async fn refresh_financials_of(
     conn: &mut Conn,
@@ -381,7 +381,7 @@ pub async fn refresh_financials_of(
     partner_ids: &[Uuid],
 ) -> Result<(), DbError> {
     let org = DbUuid(org_id);
-    for chunk in partner_ids.chunks(5_000) {
+    for chunk in partner_ids.chunks(1_000) {
         let ids: Vec<DbUuid> = chunk.iter().copied().map(DbUuid).collect();
         run!(conn, |c| c
             .transaction(async |c| {
