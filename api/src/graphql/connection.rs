@@ -98,6 +98,18 @@ impl<K: DeserializeOwned> PageRequest<K> {
     }
 }
 
+impl PageRequest<partnergraph_persistence::page::CreatedKey> {
+    /// The persistence page for a list in `(created_at, id)` order.
+    pub fn keyset(&self) -> partnergraph_persistence::page::KeysetPage {
+        partnergraph_persistence::page::KeysetPage {
+            after: self.after,
+            before: self.before,
+            limit: self.fetch_limit(),
+            descending: self.backward,
+        }
+    }
+}
+
 impl<K> PageRequest<K> {
     /// Builds the connection from rows fetched with [`PageRequest::fetch_limit`] in the query
     /// order (descending when `backward`), their keys, and the total count.

@@ -7,7 +7,6 @@ use partnergraph_domain::deals::{DealMotion, DealStatus};
 use partnergraph_persistence::deals::{
     self as stored, DealFilter as StoredDealFilter, RegistrationFilter,
 };
-use partnergraph_persistence::page::KeysetPage;
 use partnergraph_persistence::types::now;
 
 use crate::deals::{self, NewDeal, NewRegistration};
@@ -20,6 +19,18 @@ use crate::graphql::{Services, guard};
 
 /// Most statuses in one filter.
 const MAX_STATUSES: usize = 10;
+
+/// A status filter of at most [`MAX_STATUSES`] values.
+fn statuses<T: Clone>(statuses: &Option<Vec<T>>) -> ApiResult<Vec<T>> {
+    let statuses = statuses.clone().unwrap_or_default();
+    if statuses.len() > MAX_STATUSES {
+        return Err(ApiError::bad_input(
+            "filter.statuses",
+            "at most 10 statuses",
+        ));
+    }
+    Ok(statuses)
+}
 
 fn optional_partner(id: &Option<ID>, field: &str) -> ApiResult<Option<uuid::Uuid>> {
     id.as_ref()
@@ -34,15 +45,6 @@ fn filter_domain(domain: &Option<String>, field: &str) -> ApiResult<Option<Strin
         .transpose()
 }
 
-fn keyset(page: &PageRequest<(DateTime<Utc>, uuid::Uuid)>) -> KeysetPage {
-    KeysetPage {
-        after: page.after,
-        before: page.before,
-        limit: page.fetch_limit(),
-        descending: page.backward,
-    }
-}
-
 /// A page of deals for `partner_ids` (`None`: all), used by `deals` and `Partner.deals`.
 pub(crate) async fn deals_connection(
     ctx: &Context<'_>,
@@ -53,7 +55,7 @@ pub(crate) async fn deals_connection(
 ) -> ApiResult<PageConnection<Deal>> {
     let services = ctx.data_unchecked::<Services>();
     let mut conn = services.db.conn().await?;
-    let (rows, total) = stored::deals_page(&mut conn, org_id, &filter, &keyset(&page)).await?;
+    let (rows, total) = stored::deals_page(&mut conn, org_id, &filter, &page.keyset()).await?;
     Ok(page.into_connection(kind, rows, total, |d| (d.created_at, d.id), Deal))
 }
 
@@ -81,13 +83,7 @@ impl DealQuery {
         let services = ctx.data_unchecked::<Services>();
         let page = PageRequest::parse(KIND, first, after, last, before, &services.limits)?;
         let filter = filter.unwrap_or_default();
-        let statuses = filter.statuses.clone().unwrap_or_default();
-        if statuses.len() > MAX_STATUSES {
-            return Err(ApiError::bad_input(
-                "filter.statuses",
-                "at most 10 statuses",
-            ));
-        }
+        let statuses = statuses(&filter.statuses)?;
         let partner = optional_partner(&filter.partner_id, "filter.partnerId")?;
         let stored_filter = RegistrationFilter {
             partner_ids: deals::listable_partners(services, member, partner).await?,
@@ -100,7 +96,7 @@ impl DealQuery {
             member.org_id,
             &stored_filter,
             now(),
-            &keyset(&page),
+            &page.keyset(),
         )
         .await?;
         Ok(page.into_connection(
@@ -142,13 +138,7 @@ impl DealQuery {
         let services = ctx.data_unchecked::<Services>();
         let page = PageRequest::parse(KIND, first, after, last, before, &services.limits)?;
         let filter = filter.unwrap_or_default();
-        let statuses = filter.statuses.clone().unwrap_or_default();
-        if statuses.len() > MAX_STATUSES {
-            return Err(ApiError::bad_input(
-                "filter.statuses",
-                "at most 10 statuses",
-            ));
-        }
+        let statuses = statuses(&filter.statuses)?;
         let partner = optional_partner(&filter.partner_id, "filter.partnerId")?;
         let stored_filter = StoredDealFilter {
             partner_ids: deals::listable_partners(services, member, partner).await?,

@@ -4,7 +4,6 @@
 use async_graphql::connection::{Connection, ConnectionNameType, EdgeNameType, EmptyFields};
 use async_graphql::{Context, Object, OutputType};
 use partnergraph_domain::identity::can_list_members;
-use partnergraph_persistence::page::KeysetPage;
 use partnergraph_persistence::users;
 
 use crate::error::ApiResult;
@@ -86,12 +85,7 @@ impl IdentityQuery {
             before,
             &services.limits,
         )?;
-        let keyset = KeysetPage {
-            after: page.after,
-            before: page.before,
-            limit: page.fetch_limit(),
-            descending: page.backward,
-        };
+        let keyset = page.keyset();
         let mut conn = services.db.conn().await?;
         let (rows, total) = users::page(&mut conn, member.org_id, &keyset).await?;
         Ok(page.into_connection(KIND, rows, total, |u| (u.created_at, u.id), User))

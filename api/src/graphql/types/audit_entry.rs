@@ -84,12 +84,7 @@ pub(crate) async fn history(
         before,
         &services.limits,
     )?;
-    let keyset = partnergraph_persistence::page::KeysetPage {
-        after: page.after,
-        before: page.before,
-        limit: page.fetch_limit(),
-        descending: page.backward,
-    };
+    let keyset = page.keyset();
     let mut conn = services.db.conn().await?;
     let (rows, total) =
         partnergraph_persistence::audit::page(&mut conn, org_id, subject_kind, subject_id, &keyset)

@@ -309,12 +309,7 @@ impl Partner {
             before,
             &services.limits,
         )?;
-        let keyset = partnergraph_persistence::page::KeysetPage {
-            after: page.after,
-            before: page.before,
-            limit: page.fetch_limit(),
-            descending: page.backward,
-        };
+        let keyset = page.keyset();
         let mut conn = services.db.conn().await?;
         let (rows, total) = partnergraph_persistence::tiers::history(
             &mut conn,
