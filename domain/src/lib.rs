@@ -10,6 +10,7 @@ pub mod identity;
 pub mod money;
 pub mod partners;
 pub mod program;
+pub mod strategy;
 
 pub use identity::{
     CompanyDomain, DomainError, EmailAddress, EmailError, NameError, Password, PasswordError,

@@ -38,6 +38,14 @@ diesel::table! {
         registration_expiry_days -> Integer,
         /// When every partner's tier was last evaluated together.
         tiers_evaluated_at -> Nullable<crate::types::UtcTimestamp>,
+        /// Logo URL (brand & identity).
+        logo_url -> Nullable<Text>,
+        /// Primary brand colour, `#rrggbb`.
+        brand_primary -> Nullable<Text>,
+        /// Secondary brand colour, `#rrggbb`.
+        brand_secondary -> Nullable<Text>,
+        /// Accent brand colour, `#rrggbb`.
+        brand_accent -> Nullable<Text>,
         /// Creation time.
         created_at -> crate::types::UtcTimestamp,
         /// Last change.
@@ -678,6 +686,178 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Generations: one streamed, validated model run each.
+    generations (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Generation id.
+        id -> crate::types::Uuid,
+        /// What it produces (`ICP`, `IPP`, `EDIT`).
+        kind -> Text,
+        /// What it is for (`strategy:ICP`, `conversation:<id>`); one running per target.
+        target -> Text,
+        /// `PENDING`, `STREAMING`, `COMPLETED`, `FAILED` or `CANCELLED`.
+        status -> Text,
+        /// Model id.
+        model -> Text,
+        /// Prompt version.
+        prompt_version -> Text,
+        /// SHA-256 of the prompt input.
+        input_hash -> Text,
+        /// The validated artifact.
+        output -> Nullable<crate::types::Json>,
+        /// Why it failed.
+        error -> Nullable<Text>,
+        /// Prompt tokens used.
+        prompt_tokens -> Integer,
+        /// Completion tokens used.
+        completion_tokens -> Integer,
+        /// Who asked for it.
+        requested_by -> Nullable<crate::types::Uuid>,
+        /// When it was asked for.
+        created_at -> crate::types::UtcTimestamp,
+        /// When the model call started.
+        started_at -> Nullable<crate::types::UtcTimestamp>,
+        /// When the first token arrived.
+        first_token_at -> Nullable<crate::types::UtcTimestamp>,
+        /// When it ended.
+        finished_at -> Nullable<crate::types::UtcTimestamp>,
+    }
+}
+
+diesel::table! {
+    /// Every version of every strategy document.
+    strategy_versions (org_id, artifact, version) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// `ICP`, `IPP`, ...
+        artifact -> Text,
+        /// 1, 2, ...
+        version -> Integer,
+        /// The document.
+        content -> crate::types::Json,
+        /// `GENERATED`, `CACHED` or `EDITED`.
+        source -> Text,
+        /// The generation that produced it.
+        generation_id -> Nullable<crate::types::Uuid>,
+        /// Model id.
+        model -> Nullable<Text>,
+        /// Prompt version.
+        prompt_version -> Nullable<Text>,
+        /// Who accepted the edit.
+        author_id -> Nullable<crate::types::Uuid>,
+        /// When.
+        created_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// The last generated document per organisation, domain and artifact.
+    strategy_cache (org_id, domain, artifact) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Company domain the document was generated for.
+        domain -> Text,
+        /// `ICP` or `IPP`.
+        artifact -> Text,
+        /// Hash of the generation input (an IPP is reused only for the same ICP).
+        input_hash -> Text,
+        /// The document.
+        content -> crate::types::Json,
+        /// The generation that produced it.
+        generation_id -> Nullable<crate::types::Uuid>,
+        /// Model id.
+        model -> Nullable<Text>,
+        /// Prompt version.
+        prompt_version -> Nullable<Text>,
+        /// Last write.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// Onboarding progress of an organisation.
+    onboarding (org_id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// The company domain the profiles are generated for.
+        domain -> Text,
+        /// The ICP version the IPP was built from.
+        icp_confirmed_version -> Nullable<Integer>,
+        /// When brand & identity were confirmed.
+        completed_at -> Nullable<crate::types::UtcTimestamp>,
+        /// Started.
+        created_at -> crate::types::UtcTimestamp,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// "Edit with AI" conversations.
+    edit_conversations (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Conversation id.
+        id -> crate::types::Uuid,
+        /// The document.
+        artifact -> Text,
+        /// The section, if scoped to one.
+        section -> Nullable<Text>,
+        /// Who opened it.
+        created_by -> crate::types::Uuid,
+        /// When.
+        created_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// Turns of an edit conversation.
+    edit_messages (org_id, conversation_id, seq) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Conversation.
+        conversation_id -> crate::types::Uuid,
+        /// Order within the conversation.
+        seq -> Integer,
+        /// `USER` or `ASSISTANT`.
+        role -> Text,
+        /// What was said.
+        content -> Text,
+        /// The proposal an assistant turn made.
+        proposal_id -> Nullable<crate::types::Uuid>,
+        /// When.
+        created_at -> crate::types::UtcTimestamp,
+    }
+}
+
+diesel::table! {
+    /// Proposed new versions from edit conversations.
+    edit_proposals (org_id, id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Proposal id.
+        id -> crate::types::Uuid,
+        /// Conversation.
+        conversation_id -> crate::types::Uuid,
+        /// The generation producing the content.
+        generation_id -> crate::types::Uuid,
+        /// The document version it was proposed against.
+        base_version -> Integer,
+        /// `OPEN`, `ACCEPTED` or `DISCARDED`.
+        status -> Text,
+        /// The version accepting it created.
+        accepted_version -> Nullable<Integer>,
+        /// Who decided.
+        decided_by -> Nullable<crate::types::Uuid>,
+        /// When.
+        decided_at -> Nullable<crate::types::UtcTimestamp>,
+        /// When proposed.
+        created_at -> crate::types::UtcTimestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -706,4 +886,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     program_tiers,
     partner_segments,
     partner_tier_changes,
+    generations,
+    strategy_versions,
+    strategy_cache,
+    onboarding,
+    edit_conversations,
+    edit_messages,
+    edit_proposals,
 );

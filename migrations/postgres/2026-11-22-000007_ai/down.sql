@@ -1,0 +1,11 @@
+drop table edit_proposals;
+drop table edit_messages;
+drop table edit_conversations;
+alter table organizations drop column brand_accent;
+alter table organizations drop column brand_secondary;
+alter table organizations drop column brand_primary;
+alter table organizations drop column logo_url;
+drop table onboarding;
+drop table strategy_cache;
+drop table strategy_versions;
+drop table generations;
