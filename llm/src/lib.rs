@@ -1,8 +1,31 @@
 //! The language-model seam of Partnergraph.
 //!
-//! This crate grows with the AI-generation issue (async-openai client, structured output,
-//! streaming). For now it defines the configuration surface the server reports on, so that
-//! `serverInfo` can say whether AI features are available.
+//! - [`LanguageModel`]: a chat request in, a stream of text deltas and usage out.
+//!   [`OpenAiModel`] talks to any OpenAI-compatible endpoint; [`ScriptedModel`] replays
+//!   queued replies in unit tests.
+//! - [`PartialJson`]: best-effort parsing of a JSON document while it streams.
+//! - [`generate`]: structured output against an [`OutputContract`] (schema + validation), with
+//!   one repair attempt.
+//! - [`artifacts`]: the typed strategy artifacts (ICP, IPP) and [`prompts`] to generate and edit them.
+//! - `mock` (cargo feature `mock-server`): an in-process OpenAI-compatible server that
+//!   misbehaves on demand, for integration tests.
+
+pub mod artifacts;
+mod fake;
+mod model;
+mod partial;
+mod structured;
+
+pub use fake::ScriptedModel;
+pub use model::{
+    ChatRequest, Chunk, ChunkStream, LanguageModel, LlmError, Message, OutputSchema, Role,
+    TimeoutStage, Usage,
+};
+pub use partial::{PartialJson, parse_partial, strip_code_fences};
+pub use structured::{
+    Artifact, OutputContract, Progress, Structured, StructuredError, Validate, generate,
+    repair_instruction, strict_schema_for,
+};
 
 /// Where the OpenAI-compatible model endpoint is, if anywhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
