@@ -13,6 +13,7 @@
 pub mod artifacts;
 mod fake;
 mod model;
+mod openai;
 mod partial;
 mod structured;
 
@@ -21,6 +22,9 @@ pub use model::{
     ChatRequest, Chunk, ChunkStream, LanguageModel, LlmError, Message, OutputSchema, Role,
     TimeoutStage, Usage,
 };
+#[cfg(feature = "tls")]
+pub use openai::install_tls_provider;
+pub use openai::{DEFAULT_MODEL, OpenAiConfig, OpenAiModel};
 pub use partial::{PartialJson, parse_partial, strip_code_fences};
 pub use structured::{
     Artifact, OutputContract, Progress, Structured, StructuredError, Validate, generate,
