@@ -276,6 +276,55 @@ impl Artifact for IdealPartnerProfile {
     }
 }
 
+impl IdealCustomerProfile {
+    /// A valid example (for tests, e.g. as a mock model's reply).
+    pub fn example() -> Self {
+        serde_json::from_value(serde_json::json!({
+            "summary": "Mid-sized logistics firms that run their own fleets and want fewer empty miles.",
+            "targetIndustries": [
+                {"name": "Logistics", "rationale": "Route planning is their core cost."},
+                {"name": "Wholesale", "rationale": "They deliver daily to many shops."}
+            ],
+            "companySize": {
+                "employeeRange": "50-500",
+                "revenueRange": "$10M-$100M",
+                "characteristics": ["Own fleet of 20+ vehicles"]
+            },
+            "geography": {"primaryRegions": ["Germany", "Austria"], "marketFocus": "DACH mid-market"},
+            "painPoints": ["Manual route planning", "Rising fuel costs"],
+            "buyingTriggers": ["New depot opened"],
+            "stakeholders": [
+                {"role": "Head of Operations", "influence": "decision maker", "priorities": ["Cost per delivery"]}
+            ],
+            "decisionMaking": "Operations decides with finance sign-off after a one-month pilot."
+        }))
+        .expect("the example ICP matches the type")
+    }
+}
+
+impl IdealPartnerProfile {
+    /// A valid example (for tests, e.g. as a mock model's reply).
+    pub fn example() -> Self {
+        serde_json::from_value(serde_json::json!({
+            "summary": "Regional IT service providers that already serve logistics companies.",
+            "partnerTypes": [{"name": "reseller", "description": "Resells and onboards customers."}],
+            "partnerSize": "10-200 employees",
+            "marketReach": "Mid-sized logistics firms in DACH",
+            "businessModels": ["Managed services"],
+            "commercialStructures": ["20% resale margin"],
+            "customerOverlap": "Serves the same operations teams we sell to.",
+            "evaluationCriteria": ["Logistics references", "Certified staff"],
+            "recommendedCategories": [
+                {"category": "SOLUTIONS", "valueProposition": "Implementation projects."},
+                {"category": "TECHNOLOGY", "valueProposition": "Telematics integrations."},
+                {"category": "RESELLER", "valueProposition": "Local sales reach."},
+                {"category": "REFERRAL", "valueProposition": "Warm introductions."}
+            ]
+        }))
+        .expect("the example IPP matches the type")
+    }
+}
+
 /// Collects every violation so one repair request can name them all.
 #[derive(Default)]
 struct Checker {
@@ -337,45 +386,12 @@ mod tests {
     use super::*;
     use crate::structured::OutputContract;
 
-    pub(crate) fn example_icp() -> Value {
-        json!({
-            "summary": "Mid-sized logistics firms that run their own fleets and want fewer empty miles.",
-            "targetIndustries": [
-                {"name": "Logistics", "rationale": "Route planning is their core cost."},
-                {"name": "Wholesale", "rationale": "They deliver daily to many shops."}
-            ],
-            "companySize": {
-                "employeeRange": "50-500",
-                "revenueRange": "$10M-$100M",
-                "characteristics": ["Own fleet of 20+ vehicles"]
-            },
-            "geography": {"primaryRegions": ["Germany", "Austria"], "marketFocus": "DACH mid-market"},
-            "painPoints": ["Manual route planning", "Rising fuel costs"],
-            "buyingTriggers": ["New depot opened"],
-            "stakeholders": [
-                {"role": "Head of Operations", "influence": "decision maker", "priorities": ["Cost per delivery"]}
-            ],
-            "decisionMaking": "Operations decides with finance sign-off after a one-month pilot."
-        })
+    fn example_icp() -> Value {
+        serde_json::to_value(IdealCustomerProfile::example()).unwrap()
     }
 
-    pub(crate) fn example_ipp() -> Value {
-        json!({
-            "summary": "Regional IT service providers that already serve logistics companies.",
-            "partnerTypes": [{"name": "reseller", "description": "Resells and onboards customers."}],
-            "partnerSize": "10-200 employees",
-            "marketReach": "Mid-sized logistics firms in DACH",
-            "businessModels": ["Managed services"],
-            "commercialStructures": ["20% resale margin"],
-            "customerOverlap": "Serves the same operations teams we sell to.",
-            "evaluationCriteria": ["Logistics references", "Certified staff"],
-            "recommendedCategories": [
-                {"category": "SOLUTIONS", "valueProposition": "Implementation projects."},
-                {"category": "TECHNOLOGY", "valueProposition": "Telematics integrations."},
-                {"category": "RESELLER", "valueProposition": "Local sales reach."},
-                {"category": "REFERRAL", "valueProposition": "Warm introductions."}
-            ]
-        })
+    fn example_ipp() -> Value {
+        serde_json::to_value(IdealPartnerProfile::example()).unwrap()
     }
 
     /// Walks every subschema.

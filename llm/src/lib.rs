@@ -12,9 +12,12 @@
 
 pub mod artifacts;
 mod fake;
+#[cfg(feature = "mock-server")]
+pub mod mock;
 mod model;
 mod openai;
 mod partial;
+pub mod prompts;
 mod structured;
 
 pub use fake::ScriptedModel;
