@@ -37,6 +37,9 @@ use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::{fake::split_chars, openai::OpenAiConfig};
 
+/// A pause that lets the server flush what it sent before it cuts the connection.
+const FLUSH: Duration = Duration::from_millis(50);
+
 /// What the server does with one chat completion request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Behaviour {
@@ -244,6 +247,8 @@ fn respond(behaviour: Behaviour, request: &Value) -> Response {
         Behaviour::CutMidStream { text, after_chars } => {
             let before: String = text.chars().take(after_chars).collect();
             let mut frames = sse.content(&before, 12, Duration::ZERO, false);
+            // Let hyper flush what was sent: an error while data is still buffered drops it.
+            frames.push(Frame::Wait(FLUSH));
             frames.push(Frame::Abort);
             sse.respond(frames)
         }

@@ -321,3 +321,221 @@ async fn attempt(
     }
     Ok(partial.text().to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::{
+        ScriptedModel,
+        artifacts::{IdealCustomerProfile, IdealPartnerProfile},
+        model::Role,
+    };
+
+    fn icp() -> Value {
+        serde_json::to_value(IdealCustomerProfile::example()).unwrap()
+    }
+
+    fn ask() -> ChatRequest {
+        ChatRequest::new(vec![
+            Message::system("write an ICP"),
+            Message::user("acme.com"),
+        ])
+    }
+
+    async fn run(
+        model: &ScriptedModel,
+        contract: &OutputContract,
+    ) -> (Result<Structured, StructuredError>, Vec<Progress>) {
+        let mut progress = Vec::new();
+        let result = generate(model, ask(), contract, &mut |p| progress.push(p)).await;
+        (result, progress)
+    }
+
+    fn usage_of(model: &ScriptedModel, call: usize, chunks: u32) -> Usage {
+        let chars: usize = model.requests()[call]
+            .messages
+            .iter()
+            .map(|m| m.content.len())
+            .sum();
+        let prompt = u32::try_from(chars / 4).unwrap().max(1);
+        Usage {
+            prompt_tokens: prompt,
+            completion_tokens: chunks,
+            total_tokens: prompt + chunks,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_valid_reply_is_accepted_first_time_with_growing_partials() {
+        let model = ScriptedModel::new("fake").reply_json(&icp(), 40);
+        let contract = OutputContract::of::<IdealCustomerProfile>();
+        let (result, progress) = run(&model, &contract).await;
+        let structured = result.unwrap();
+        assert_eq!(structured.value, icp());
+        assert_eq!(structured.attempts, 1);
+        assert_eq!(structured.text, icp().to_string());
+        let chunks = u32::try_from(progress.len()).unwrap();
+        assert_eq!(structured.usage, usage_of(&model, 0, chunks));
+
+        // The schema went out as response_format.
+        assert_eq!(model.requests()[0].schema, Some(contract.output_schema()));
+        // Every delta is reported, in order, and the partials only grow.
+        let text: String = progress.iter().map(|p| p.delta.as_str()).collect();
+        assert_eq!(text, icp().to_string());
+        assert!(progress.iter().all(|p| p.attempt == 1));
+        let sizes: Vec<usize> = progress
+            .iter()
+            .map(|p| p.partial.as_ref().map_or(0, |v| v.to_string().len()))
+            .collect();
+        assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "{sizes:?}");
+        assert_eq!(progress.last().unwrap().partial, Some(icp()));
+        assert!(progress[1].partial.as_ref().unwrap().is_object());
+    }
+
+    #[tokio::test]
+    async fn invalid_json_is_repaired_once() {
+        let model = ScriptedModel::new("fake")
+            .reply(["{\"summary\": ", "\"cut"])
+            .reply_json(&icp(), 50);
+        let contract = OutputContract::of::<IdealCustomerProfile>();
+        let (result, progress) = run(&model, &contract).await;
+        let structured = result.unwrap();
+        assert_eq!(structured.attempts, 2);
+        assert_eq!(structured.value, icp());
+
+        let repair = &model.requests()[1];
+        assert_eq!(repair.messages.len(), 4);
+        assert_eq!(repair.messages[..2], ask().messages[..]);
+        assert_eq!(
+            repair.messages[2],
+            Message::assistant("{\"summary\": \"cut")
+        );
+        assert_eq!(repair.messages[3].role, Role::User);
+        assert!(
+            repair.messages[3]
+                .content
+                .contains("the reply is not valid JSON: EOF while parsing a string"),
+            "{}",
+            repair.messages[3].content
+        );
+        assert_eq!(repair.schema, Some(contract.output_schema()));
+
+        // Progress of the repair restarts from an empty partial.
+        let first_repair = progress.iter().find(|p| p.attempt == 2).unwrap();
+        assert_eq!(first_repair.delta, icp().to_string()[..50]);
+        assert!(
+            first_repair
+                .partial
+                .as_ref()
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .len()
+                < 3
+        );
+        let repair_chunks = progress.iter().filter(|p| p.attempt == 2).count();
+        assert_eq!(
+            structured.usage,
+            usage_of(&model, 0, 2).add(usage_of(&model, 1, u32::try_from(repair_chunks).unwrap()))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_check_failure_triggers_the_repair() {
+        let mut duplicated = serde_json::to_value(IdealPartnerProfile::example()).unwrap();
+        duplicated["recommendedCategories"][1]["category"] = json!("SOLUTIONS");
+        let good = serde_json::to_value(IdealPartnerProfile::example()).unwrap();
+        let model = ScriptedModel::new("fake")
+            .reply_json(&duplicated, 1000)
+            .reply([format!("```json\n{good}\n```")]);
+        let (result, _) = run(&model, &OutputContract::of::<IdealPartnerProfile>()).await;
+        let structured = result.unwrap();
+        assert_eq!(structured.attempts, 2);
+        assert_eq!(structured.value, good);
+        assert!(
+            model.requests()[1].messages[3]
+                .content
+                .contains("\"SOLUTIONS\" appears 2 times")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reply_invalid_twice_gives_up_with_the_last_error_and_all_usage() {
+        let model = ScriptedModel::new("fake")
+            .reply(["not json"])
+            .reply(["{\"summary\": \"x\"}"])
+            .reply_json(&icp(), 10);
+        let (result, _) = run(&model, &OutputContract::of::<IdealCustomerProfile>()).await;
+        let error = result.unwrap_err();
+        let StructuredError::Invalid { message, usage } = &error else {
+            panic!("{error:?}");
+        };
+        assert!(message.contains("missing field"), "{message}");
+        assert_eq!(*usage, usage_of(&model, 0, 1).add(usage_of(&model, 1, 1)));
+        assert_eq!(error.usage(), *usage);
+        assert_eq!(model.calls(), 2, "only one repair");
+    }
+
+    #[tokio::test]
+    async fn a_model_error_is_passed_on_with_the_usage_so_far() {
+        let model = ScriptedModel::new("fake")
+            .reply(["nope"])
+            .cut_after(["{"], LlmError::Protocol("cut".into()));
+        let (result, progress) = run(&model, &OutputContract::of::<IdealCustomerProfile>()).await;
+        assert_eq!(
+            result.unwrap_err(),
+            StructuredError::Model {
+                error: LlmError::Protocol("cut".into()),
+                usage: usage_of(&model, 0, 1),
+            }
+        );
+        assert_eq!(progress.len(), 2);
+
+        let failing = ScriptedModel::new("fake").fail(LlmError::NotConfigured);
+        let (result, _) = run(&failing, &OutputContract::of::<IdealCustomerProfile>()).await;
+        assert_eq!(
+            result.unwrap_err(),
+            StructuredError::Model {
+                error: LlmError::NotConfigured,
+                usage: Usage::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_section_contract_validates_the_merged_document() {
+        let contract = OutputContract::of::<IdealCustomerProfile>();
+        let section = contract.for_section("geography", icp()).unwrap();
+        assert_eq!(section.sections(), ["geography"]);
+        assert_eq!(
+            section.schema["properties"]["geography"],
+            contract.schema["properties"]["geography"]
+        );
+        let edited = json!({"geography": {"primaryRegions": ["Italy"], "marketFocus": "SMB"}});
+        let merged = (section.validate)(&edited).unwrap();
+        assert_eq!(merged["geography"], edited["geography"]);
+        assert_eq!(merged["summary"], icp()["summary"]);
+
+        let invalid = json!({"geography": {"primaryRegions": []}});
+        assert!((section.validate)(&invalid).is_err());
+        assert!(
+            (section.validate)(&json!({}))
+                .unwrap_err()
+                .contains("geography")
+        );
+        assert!(contract.for_section("nope", icp()).is_none());
+    }
+
+    #[test]
+    fn text_is_checked_after_stripping_fences() {
+        let contract = OutputContract::of::<IdealCustomerProfile>();
+        let fenced = format!("```json\n{}\n```", icp());
+        assert_eq!(contract.check_text(&fenced), Ok(icp()));
+        assert_eq!(
+            contract.check_text("  "),
+            Err("the reply was empty".to_owned())
+        );
+    }
+}
