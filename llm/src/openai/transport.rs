@@ -71,7 +71,9 @@ pub(crate) fn llm_error(error: OpenAIError, redact: &Redact) -> LlmError {
         OpenAIError::JSONDeserialize(error, _content) => {
             LlmError::Protocol(format!("a stream chunk is not valid JSON ({error})"))
         }
-        OpenAIError::StreamError(error) => LlmError::Protocol(error.to_string()),
+        OpenAIError::StreamError(error) => {
+            LlmError::Protocol(format!("the connection broke off mid-stream ({error})"))
+        }
         OpenAIError::InvalidArgument(message) => {
             LlmError::Protocol(format!("the request could not be encoded: {message}"))
         }
@@ -87,12 +89,17 @@ fn send_error(error: reqwest::Error) -> LlmError {
             stage: TimeoutStage::Connect,
         };
     }
+    let what = if error.is_connect() {
+        "could not connect"
+    } else {
+        "the connection failed"
+    };
     let error = error.without_url();
     let mut cause: &dyn std::error::Error = &error;
     while let Some(source) = cause.source() {
         cause = source;
     }
-    LlmError::Unavailable(format!("{error} ({cause})"))
+    LlmError::Unavailable(format!("{what} ({cause})"))
 }
 
 async fn status_error(response: Response) -> LlmError {

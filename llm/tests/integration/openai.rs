@@ -303,6 +303,12 @@ async fn an_endpoint_nobody_listens_on_is_unavailable() {
     let error = model.stream(hello()).await.err().unwrap();
     assert!(matches!(error, LlmError::Unavailable(_)), "{error:?}");
     assert!(!error.to_string().contains("sk-do-not-show"));
+    assert!(
+        error.to_string().starts_with(
+            "the language model endpoint is unavailable: could not connect (Connection refused"
+        ),
+        "{error}"
+    );
 }
 
 #[tokio::test]
