@@ -126,7 +126,7 @@ pub struct IdealPartnerProfile {
     pub evaluation_criteria: Vec<String>,
     /// One entry for each of the four partner categories, each exactly once.
     #[schemars(length(min = 4, max = 4))]
-    pub recommended_categories: Vec<PartnerCategoryFit>,
+    pub recommended_categories: Vec<PartnerCategory>,
 }
 
 /// A kind of partner and why it fits.
@@ -144,9 +144,9 @@ pub struct PartnerTypeFit {
 /// The value a partner category brings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PartnerCategoryFit {
+pub struct PartnerCategory {
     /// The partner category.
-    pub category: PartnerCategory,
+    pub category: PartnerCategoryKind,
     /// What partners of this category bring, in one sentence.
     #[schemars(length(max = TEXT))]
     pub value_proposition: String,
@@ -155,7 +155,7 @@ pub struct PartnerCategoryFit {
 /// The four partner categories of a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PartnerCategory {
+pub enum PartnerCategoryKind {
     // (No doc comments on the variants: they would turn the plain `enum` into a `oneOf`.)
     Solutions,
     Technology,
@@ -163,13 +163,23 @@ pub enum PartnerCategory {
     Referral,
 }
 
-impl PartnerCategory {
-    pub const ALL: [PartnerCategory; 4] = [
-        PartnerCategory::Solutions,
-        PartnerCategory::Technology,
-        PartnerCategory::Reseller,
-        PartnerCategory::Referral,
+impl PartnerCategoryKind {
+    pub const ALL: [PartnerCategoryKind; 4] = [
+        PartnerCategoryKind::Solutions,
+        PartnerCategoryKind::Technology,
+        PartnerCategoryKind::Reseller,
+        PartnerCategoryKind::Referral,
     ];
+
+    /// The JSON form, e.g. `"SOLUTIONS"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerCategoryKind::Solutions => "SOLUTIONS",
+            PartnerCategoryKind::Technology => "TECHNOLOGY",
+            PartnerCategoryKind::Reseller => "RESELLER",
+            PartnerCategoryKind::Referral => "REFERRAL",
+        }
+    }
 }
 
 impl Artifact for IdealCustomerProfile {
@@ -259,16 +269,16 @@ impl Artifact for IdealPartnerProfile {
                 TEXT,
             );
         }
-        for category in PartnerCategory::ALL {
+        for category in PartnerCategoryKind::ALL {
             let count = self
                 .recommended_categories
                 .iter()
                 .filter(|fit| fit.category == category)
                 .count();
             if count != 1 {
-                let name = serde_json::to_value(category).unwrap_or_default();
                 c.fail(format!(
-                    "`recommendedCategories` must list each category exactly once, but {name} appears {count} times"
+                    "`recommendedCategories` must list each category exactly once, but \"{}\" appears {count} times",
+                    category.as_str()
                 ));
             }
         }
@@ -490,8 +500,15 @@ mod tests {
         let typed: IdealPartnerProfile = serde_json::from_value(example_ipp()).unwrap();
         assert_eq!(
             typed.recommended_categories[2].category,
-            PartnerCategory::Reseller
+            PartnerCategoryKind::Reseller
         );
+    }
+
+    #[test]
+    fn category_names_match_their_json_form() {
+        for kind in PartnerCategoryKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+        }
     }
 
     #[test]
