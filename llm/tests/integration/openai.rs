@@ -361,3 +361,59 @@ async fn generate_repairs_an_invalid_reply_over_http() {
     );
     assert!(structured.usage.total_tokens > 0);
 }
+
+#[test]
+fn dropping_a_generation_leaves_no_task_behind() {
+    // The server runs on a runtime of its own, so the client's runtime counts only client tasks.
+    let server_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = server_runtime.block_on(MockServer::start());
+    let stall = Behaviour::Stall {
+        before_chars: 5,
+        text: "{\"summary\": \"never finished\"}".into(),
+        stall: Duration::from_secs(30),
+    };
+    server.enqueue(stall.clone());
+    server.enqueue(stall);
+    let client_runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    client_runtime.block_on(async {
+        let model = OpenAiModel::new(server.config()).unwrap();
+        let metrics = tokio::runtime::Handle::current().metrics();
+        let settled = || async {
+            for _ in 0..100 {
+                if metrics.num_alive_tasks() == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            metrics.num_alive_tasks()
+        };
+
+        // While a stream is open, its reader task is alive (so the count below means something).
+        let mut stream = model.stream(hello()).await.unwrap();
+        assert!(stream.next().await.unwrap().is_ok());
+        assert!(metrics.num_alive_tasks() > 0);
+        drop(stream);
+        assert_eq!(settled().await, 0);
+
+        let contract = OutputContract::of::<IdealCustomerProfile>();
+        let mut deltas = 0;
+        let mut count = |_| deltas += 1;
+        let generation = generate(
+            &model,
+            partnergraph_llm::prompts::icp("acme.com"),
+            &contract,
+            &mut count,
+        );
+        let cancelled = tokio::time::timeout(Duration::from_millis(500), generation).await;
+        assert!(cancelled.is_err(), "the generation should still be stalled");
+        assert_eq!(deltas, 1);
+        assert_eq!(settled().await, 0);
+    });
+}
