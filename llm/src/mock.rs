@@ -162,7 +162,8 @@ impl MockServer {
         lock(&self.state).default = Some(behaviour);
     }
 
-    /// Request bodies received, in order (a body that is not JSON is kept as a string).
+    /// Request bodies received, in order (a body that is not JSON is kept as a string; a
+    /// connection closed by [`Behaviour::Refuse`] is recorded as `null`).
     pub fn requests(&self) -> Vec<Value> {
         lock(&self.state).requests.clone()
     }

@@ -528,6 +528,17 @@ mod tests {
         assert!(contract.for_section("nope", icp()).is_none());
     }
 
+    /// Callers spawn generations onto tokio, so the future must be `Send`.
+    #[expect(dead_code, reason = "compile-time check only")]
+    fn generate_is_send(
+        model: &dyn LanguageModel,
+        contract: &OutputContract,
+        on_progress: &mut (dyn FnMut(Progress) + Send),
+    ) {
+        fn send<T: Send>(_: T) {}
+        send(generate(model, ask(), contract, on_progress));
+    }
+
     #[test]
     fn text_is_checked_after_stripping_fences() {
         let contract = OutputContract::of::<IdealCustomerProfile>();
