@@ -19,7 +19,7 @@ const TEXT: usize = 200;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IdealCustomerProfile {
     /// Two or three sentences describing the ideal customer.
-    #[schemars(length(max = SUMMARY))]
+    #[schemars(length(min = 1, max = SUMMARY))]
     pub summary: String,
     /// The industries to target, most promising first.
     #[schemars(length(min = 1, max = 3))]
@@ -29,16 +29,16 @@ pub struct IdealCustomerProfile {
     /// Where the ideal customers are.
     pub geography: Geography,
     /// Problems the ideal customer has that the product solves.
-    #[schemars(length(min = 1, max = 4), inner(length(max = SHORT)))]
+    #[schemars(length(min = 1, max = 4), inner(length(min = 1, max = SHORT)))]
     pub pain_points: Vec<String>,
     /// Events that make a customer start looking for the product.
-    #[schemars(length(min = 1, max = 3), inner(length(max = SHORT)))]
+    #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = SHORT)))]
     pub buying_triggers: Vec<String>,
     /// People involved in the purchase.
     #[schemars(length(min = 1, max = 3))]
     pub stakeholders: Vec<Stakeholder>,
     /// How the purchase decision is usually made: who decides, how long it takes, what is compared.
-    #[schemars(length(max = TEXT))]
+    #[schemars(length(min = 1, max = TEXT))]
     pub decision_making: String,
 }
 
@@ -47,10 +47,10 @@ pub struct IdealCustomerProfile {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Industry {
     /// Industry name, e.g. "Logistics".
-    #[schemars(length(max = NAME))]
+    #[schemars(length(min = 1, max = NAME))]
     pub name: String,
     /// Why this industry fits, in one sentence.
-    #[schemars(length(max = TEXT))]
+    #[schemars(length(min = 1, max = TEXT))]
     pub rationale: String,
 }
 
@@ -59,13 +59,13 @@ pub struct Industry {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CompanySize {
     /// Employee range, e.g. "50-500".
-    #[schemars(length(max = NAME))]
+    #[schemars(length(min = 1, max = NAME))]
     pub employee_range: String,
     /// Annual revenue range, e.g. "$10M-$100M".
-    #[schemars(length(max = NAME))]
+    #[schemars(length(min = 1, max = NAME))]
     pub revenue_range: String,
     /// Other traits of companies of that size.
-    #[schemars(length(min = 1, max = 3), inner(length(max = SHORT)))]
+    #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = SHORT)))]
     pub characteristics: Vec<String>,
 }
 
@@ -74,10 +74,10 @@ pub struct CompanySize {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Geography {
     /// Regions or countries, most important first.
-    #[schemars(length(min = 1, max = 3), inner(length(max = NAME)))]
+    #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = NAME)))]
     pub primary_regions: Vec<String>,
     /// The market focus, e.g. "mid-market in English-speaking countries".
-    #[schemars(length(max = TEXT))]
+    #[schemars(length(min = 1, max = TEXT))]
     pub market_focus: String,
 }
 
@@ -86,13 +86,13 @@ pub struct Geography {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Stakeholder {
     /// Job title or function, e.g. "Head of Operations".
-    #[schemars(length(max = NAME))]
+    #[schemars(length(min = 1, max = NAME))]
     pub role: String,
     /// Their part in the decision, e.g. "decision maker", "influencer", "user".
-    #[schemars(length(max = NAME))]
+    #[schemars(length(min = 1, max = NAME))]
     pub influence: String,
     /// What they care about most.
-    #[schemars(length(min = 1, max = 3), inner(length(max = SHORT)))]
+    #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = SHORT)))]
     pub priorities: Vec<String>,
 }
 
@@ -101,28 +101,28 @@ pub struct Stakeholder {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IdealPartnerProfile {
     /// Two or three sentences describing the ideal partner.
-    #[schemars(length(max = SUMMARY))]
+    #[schemars(length(min = 1, max = SUMMARY))]
     pub summary: String,
     /// The kinds of partner that fit, best first.
     #[schemars(length(min = 1, max = 3))]
     pub partner_types: Vec<PartnerTypeFit>,
     /// Size of the ideal partner company.
-    #[schemars(length(max = SHORT))]
+    #[schemars(length(min = 1, max = SHORT))]
     pub partner_size: String,
     /// The markets and customers the partner should already reach.
-    #[schemars(length(max = TEXT))]
+    #[schemars(length(min = 1, max = TEXT))]
     pub market_reach: String,
     /// How the partner makes money today, e.g. "managed services".
-    #[schemars(length(min = 1, max = 3), inner(length(max = SHORT)))]
+    #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = SHORT)))]
     pub business_models: Vec<String>,
     /// Commercial arrangements that suit them, e.g. "20% resale margin".
-    #[schemars(length(min = 1, max = 3), inner(length(max = SHORT)))]
+    #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = SHORT)))]
     pub commercial_structures: Vec<String>,
     /// How the partner's customers overlap with the ideal customer profile.
-    #[schemars(length(max = TEXT))]
+    #[schemars(length(min = 1, max = TEXT))]
     pub customer_overlap: String,
     /// Criteria to evaluate a candidate partner.
-    #[schemars(length(min = 1, max = 4), inner(length(max = SHORT)))]
+    #[schemars(length(min = 1, max = 4), inner(length(min = 1, max = SHORT)))]
     pub evaluation_criteria: Vec<String>,
     /// One entry for each of the four partner categories, each exactly once.
     #[schemars(length(min = 4, max = 4))]
@@ -134,10 +134,10 @@ pub struct IdealPartnerProfile {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PartnerTypeFit {
     /// e.g. "reseller", "referral", "technology", "agency".
-    #[schemars(length(max = NAME))]
+    #[schemars(length(min = 1, max = NAME))]
     pub name: String,
     /// What such a partner does with the product, in one sentence.
-    #[schemars(length(max = TEXT))]
+    #[schemars(length(min = 1, max = TEXT))]
     pub description: String,
 }
 
@@ -148,7 +148,7 @@ pub struct PartnerCategory {
     /// The partner category.
     pub category: PartnerCategoryKind,
     /// What partners of this category bring, in one sentence.
-    #[schemars(length(max = TEXT))]
+    #[schemars(length(min = 1, max = TEXT))]
     pub value_proposition: String,
 }
 
@@ -441,6 +441,7 @@ mod tests {
             }
             if schema.get("type") == Some(&json!("string")) && schema.get("enum").is_none() {
                 assert!(schema.get("maxLength").is_some(), "{schema}");
+                assert_eq!(schema.get("minLength"), Some(&json!(1)), "{schema}");
             }
         });
         assert!(objects > 1);
