@@ -9,16 +9,18 @@
 //! - [`artifacts`]: the typed strategy artifacts (ICP, IPP) and [`prompts`] to generate and edit them.
 //! - `mock` (cargo feature `mock-server`): an in-process OpenAI-compatible server that
 //!   misbehaves on demand, for integration tests.
+//!
+//! Every module is public, and its main items are re-exported here too.
 
 pub mod artifacts;
-mod fake;
+pub mod fake;
 #[cfg(feature = "mock-server")]
 pub mod mock;
-mod model;
-mod openai;
-mod partial;
+pub mod model;
+pub mod openai;
+pub mod partial;
 pub mod prompts;
-mod structured;
+pub mod structured;
 
 pub use fake::ScriptedModel;
 pub use model::{

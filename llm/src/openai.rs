@@ -9,7 +9,7 @@
 //!   as `created` (seen from local servers). With `byot` the body must set `stream: true` itself.
 //! - Its `middleware` feature replaces the built-in HTTP executor, whose retry layer has a fixed
 //!   policy and drops `Retry-After` once it turns an error response into an error. Our
-//!   [`transport::Transport`] maps every failure to a typed [`LlmError`] (keeping `Retry-After`),
+//!   `Transport` maps every failure to a typed [`LlmError`] (keeping `Retry-After`),
 //!   and the retry loop below owns the policy: up to `max_attempts` on 429, 5xx and connection
 //!   failures, waiting `Retry-After` (capped at 30 s) or exponential backoff with full jitter
 //!   (capped at 8 s). Retries happen only while opening the stream, so never after content.
