@@ -1,8 +1,40 @@
 //! The language-model seam of Partnergraph.
 //!
-//! This crate grows with the AI-generation issue (async-openai client, structured output,
-//! streaming). For now it defines the configuration surface the server reports on, so that
-//! `serverInfo` can say whether AI features are available.
+//! - [`LanguageModel`]: a chat request in, a stream of text deltas and usage out.
+//!   [`OpenAiModel`] talks to any OpenAI-compatible endpoint; [`ScriptedModel`] replays
+//!   queued replies in unit tests.
+//! - [`PartialJson`]: best-effort parsing of a JSON document while it streams.
+//! - [`generate`]: structured output against an [`OutputContract`] (schema + validation), with
+//!   one repair attempt.
+//! - [`artifacts`]: the typed strategy artifacts (ICP, IPP) and [`prompts`] to generate and edit them.
+//! - `mock` (cargo feature `mock-server`): an in-process OpenAI-compatible server that
+//!   misbehaves on demand, for integration tests.
+//!
+//! Every module is public, and its main items are re-exported here too.
+
+pub mod artifacts;
+pub mod fake;
+#[cfg(feature = "mock-server")]
+pub mod mock;
+pub mod model;
+pub mod openai;
+pub mod partial;
+pub mod prompts;
+pub mod structured;
+
+pub use fake::ScriptedModel;
+pub use model::{
+    ChatRequest, Chunk, ChunkStream, LanguageModel, LlmError, Message, OutputSchema, Role,
+    TimeoutStage, Usage,
+};
+#[cfg(feature = "tls")]
+pub use openai::install_tls_provider;
+pub use openai::{DEFAULT_MODEL, OpenAiConfig, OpenAiModel};
+pub use partial::{PartialJson, parse_partial, strip_code_fences};
+pub use structured::{
+    Artifact, OutputContract, Progress, Structured, StructuredError, Validate, generate,
+    repair_instruction, strict_schema_for,
+};
 
 /// Where the OpenAI-compatible model endpoint is, if anywhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
