@@ -9,6 +9,7 @@ use crate::config::{BenchTarget, Cli, Command, ExportSchemaArgs, SeedDemoArgs, S
 use crate::server::Server;
 use crate::startup::StartupError;
 
+mod bench_hub;
 mod bench_tiers;
 
 /// Runs the command line until it is done or `shutdown` is cancelled.
@@ -58,6 +59,12 @@ pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupErr
                 rows,
                 use_database_url,
             } => bench_import_partners(&cli.settings, rows, use_database_url).await,
+            BenchTarget::Hub {
+                subscribers,
+                rate,
+                events,
+                idle_subscribers,
+            } => bench_hub::run(subscribers, rate, events, idle_subscribers).await,
             BenchTarget::Tiers {
                 partners,
                 deals,

@@ -116,6 +116,22 @@ pub enum BenchTarget {
     /// rules: the first evaluation (every partner placed), one with nothing changed, and one
     /// after 1% of partners changed, each split into load, evaluate and write, with the SQL
     /// statements and partners written.
+    /// The generation hub: publish→receive latency with many subscribers on one generation,
+    /// and the memory an idle subscription holds.
+    Hub {
+        /// Subscribers on the generation.
+        #[arg(long, default_value_t = 1_000)]
+        subscribers: usize,
+        /// Events published per second.
+        #[arg(long, default_value_t = 20)]
+        rate: u32,
+        /// Events to publish.
+        #[arg(long, default_value_t = 200)]
+        events: usize,
+        /// Idle subscriptions for the memory measurement.
+        #[arg(long, default_value_t = 10_000)]
+        idle_subscribers: usize,
+    },
     Tiers {
         /// Partners to seed first.
         #[arg(long, default_value_t = 100_000)]
@@ -438,6 +454,96 @@ pub struct Settings {
         global = true
     )]
     pub registration_sweep_secs: u64,
+
+    /// Base URL of an OpenAI-compatible API for AI features, e.g. http://127.0.0.1:8012/v1
+    /// (see `scripts/local-llm`); unset, every AI operation answers LLM_UNAVAILABLE.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_BASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_base_url: Option<String>,
+
+    /// API key of the model endpoint (falls back to OPENAI_API_KEY); never logged.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_API_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_api_key: Option<String>,
+
+    /// Model id sent to the endpoint and recorded on every generation.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_MODEL",
+        default_value = "qwen2.5-0.5b",
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_model: String,
+
+    /// Milliseconds to wait for a connection to the model endpoint.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_CONNECT_TIMEOUT_MS",
+        default_value_t = 5_000,
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_connect_timeout_ms: u64,
+
+    /// Milliseconds from sending a request to the first token before the attempt fails.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_FIRST_TOKEN_TIMEOUT_MS",
+        default_value_t = 60_000,
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_first_token_timeout_ms: u64,
+
+    /// Milliseconds a whole model response may take.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_TOTAL_TIMEOUT_MS",
+        default_value_t = 300_000,
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_total_timeout_ms: u64,
+
+    /// Attempts per model request on 429, 5xx and connection errors (1 = no retry).
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_MAX_ATTEMPTS",
+        default_value_t = 3,
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_max_attempts: u32,
+
+    /// Base of the exponential retry backoff in milliseconds (full jitter; Retry-After wins).
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_BACKOFF_MS",
+        default_value_t = 500,
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_backoff_ms: u64,
+
+    /// Tokens each organisation may use per calendar month (UTC); 0 means unlimited. Spent,
+    /// AI operations answer LLM_QUOTA_EXCEEDED until the month ends.
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_MONTHLY_TOKEN_BUDGET",
+        default_value_t = 0,
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_monthly_token_budget: u64,
 
     /// argon2id memory cost in KiB for password hashes (OWASP minimum: 19456).
     #[arg(

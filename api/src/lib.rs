@@ -1,6 +1,7 @@
 //! The Partnergraph server: configuration, the GraphQL schema, the HTTP and websocket
 //! transport, telemetry, and the `partnergraph` binary's subcommands.
 
+pub mod ai;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod program;
 pub mod seed;
 pub mod server;
 pub mod startup;
+pub mod strategy;
 pub mod telemetry;
 pub mod tiers;
 pub mod views;

@@ -4,12 +4,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use partnergraph_llm::model::LanguageModel;
+use partnergraph_llm::openai::{OpenAiConfig, OpenAiModel};
 use partnergraph_persistence::migrations::{self, Action};
 use partnergraph_persistence::{Database, server};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::ai::Ai;
 use crate::auth::passwords::PasswordHasher;
 use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenSigner;
@@ -59,6 +62,43 @@ async fn build_auth(settings: &Settings, db: &Database) -> Result<Auth, StartupE
     })
 }
 
+/// The language model, when PARTNERGRAPH_LLM_BASE_URL is set.
+fn build_model(settings: &Settings) -> Result<Option<Arc<dyn LanguageModel>>, StartupError> {
+    let Some(base_url) = settings
+        .llm_base_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+    else {
+        return Ok(None);
+    };
+    let usable = url::Url::parse(base_url)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some());
+    if usable.is_none() {
+        return Err(StartupError::Config(format!(
+            "PARTNERGRAPH_LLM_BASE_URL / --llm-base-url `{base_url}` is not an http(s) URL; use e.g. http://127.0.0.1:8012/v1"
+        )));
+    }
+    let mut config = OpenAiConfig::new(base_url, &settings.llm_model);
+    config.api_key = settings
+        .llm_api_key
+        .clone()
+        .or_else(|| std::env::var("OPENAI_API_KEY").ok())
+        .filter(|key| !key.trim().is_empty());
+    config.connect_timeout = Duration::from_millis(settings.llm_connect_timeout_ms);
+    config.first_token_timeout = Duration::from_millis(settings.llm_first_token_timeout_ms);
+    config.total_timeout = Duration::from_millis(settings.llm_total_timeout_ms);
+    config.max_attempts = settings.llm_max_attempts.max(1);
+    config.backoff_base = Duration::from_millis(settings.llm_backoff_ms);
+    let model = OpenAiModel::new(config).map_err(|e| {
+        StartupError::Config(format!(
+            "PARTNERGRAPH_LLM_BASE_URL / --llm-base-url is unusable: {e}"
+        ))
+    })?;
+    Ok(Some(Arc::new(model)))
+}
+
 /// A server that is migrated, connected and bound, ready to [`Server::run`].
 pub struct Server {
     listener: TcpListener,
@@ -89,11 +129,23 @@ impl Server {
             .await
             .map_err(|source| StartupError::Listen { addr, source })?;
         let auth = build_auth(settings, &db).await?;
+        let model = build_model(settings)?;
+        let interrupted = Ai::recover(&db).await.map_err(|e| {
+            StartupError::Config(format!("could not recover generations: {}", e.message()))
+        })?;
+        if interrupted > 0 {
+            tracing::warn!(
+                generations.interrupted = interrupted,
+                "marked generations left running by a previous process as FAILED"
+            );
+        }
+        let ai = Ai::new(db.clone(), model, settings.llm_monthly_token_budget);
         let services = Services {
             db,
             limits: settings.limits(),
             metrics: Arc::new(Metrics::new()),
             auth: Arc::new(auth),
+            ai,
         };
         let state = AppState {
             schema: graphql::build_schema(services.clone()),
@@ -196,6 +248,7 @@ impl Server {
         if let Some(sweeper) = sweeper {
             sweeper.abort();
         }
+        state.services.ai.shutdown().await;
         state.services.db.close();
         watcher.abort();
         tracing::info!("partnergraph stopped");

@@ -204,13 +204,13 @@ pub async fn prefill(
                 .load(c)
                 .await?;
             let current = newest
-                .iter()
-                .next()
+                .as_slice()
+                .first()
                 .map(|(version, _)| *version)
                 .unwrap_or(0);
             if newest
-                .iter()
-                .next()
+                .as_slice()
+                .first()
                 .is_some_and(|(_, content)| content.0 == cached.content)
             {
                 return Ok::<_, diesel::result::Error>(current);

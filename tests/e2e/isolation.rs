@@ -6,6 +6,7 @@
 
 use partnergraph_tests::{Backend, PASSWORD, Session, TestApp, error_code, on_both_backends};
 
+use partnergraph_llm::mock::{Behaviour, MockServer};
 use serde_json::{Value, json};
 
 /// Which of organisation A's objects `$id` names.
@@ -23,6 +24,10 @@ enum Target {
     Segment,
     Track,
     Tier,
+    Generation,
+    StrategyDocument,
+    EditConversation,
+    EditProposal,
 }
 
 struct Case {
@@ -86,6 +91,16 @@ const CASES: &[Case] = &[
     Case { name: "evaluateTiers", target: Target::Partner, document: "mutation($id: ID!) { evaluateTiers(input: { partnerIds: [$id] }) { evaluated changed } }" },
     Case { name: "simulateTierEvaluation", target: Target::Partner, document: "query($id: ID!) { simulateTierEvaluation(input: { partnerId: $id, draft: { segments: [] } }) { segments tier { name } } }" },
     Case { name: "deleteTier", target: Target::Tier, document: "mutation($id: ID!) { deleteTier(input: { id: $id }) { deletedId } }" },
+    Case { name: "node(Generation)", target: Target::Generation, document: "query($id: ID!) { node(id: $id) { id ... on Generation { status output } } }" },
+    Case { name: "generation", target: Target::Generation, document: "query($id: ID!) { generation(id: $id) { id status output } }" },
+    Case { name: "cancelGeneration", target: Target::Generation, document: "mutation($id: ID!) { cancelGeneration(input: { id: $id }) { generation { id status output } } }" },
+    Case { name: "node(StrategyDocument)", target: Target::StrategyDocument, document: "query($id: ID!) { node(id: $id) { id ... on StrategyDocument { version content } } }" },
+    Case { name: "node(EditConversation)", target: Target::EditConversation, document: "query($id: ID!) { node(id: $id) { id ... on EditConversation { section messages { content } } } }" },
+    Case { name: "editConversation", target: Target::EditConversation, document: "query($id: ID!) { editConversation(id: $id) { id messages { content } } }" },
+    Case { name: "sendEditMessage", target: Target::EditConversation, document: "mutation($id: ID!) { sendEditMessage(input: { conversationId: $id, message: \"Pwned\" }) { proposal { id content } } }" },
+    Case { name: "node(EditProposal)", target: Target::EditProposal, document: "query($id: ID!) { node(id: $id) { id ... on EditProposal { status content } } }" },
+    Case { name: "acceptProposal", target: Target::EditProposal, document: "mutation($id: ID!) { acceptProposal(input: { proposalId: $id, expectedVersion: 1 }) { document { content } } }" },
+    Case { name: "discardProposal", target: Target::EditProposal, document: "mutation($id: ID!) { discardProposal(input: { proposalId: $id }) { proposal { status } } }" },
 ];
 
 /// Organisation A with one object of every kind, and what must never leak from it.
@@ -103,6 +118,16 @@ struct OrgA {
     segment_id: String,
     track_id: String,
     tier_id: String,
+    ai: StrategyOfA,
+}
+
+/// A's AI objects: a completed ICP generation, its document, an edit conversation and a
+/// proposal.
+struct StrategyOfA {
+    generation_id: String,
+    document_id: String,
+    conversation_id: String,
+    proposal_id: String,
 }
 
 impl OrgA {
@@ -120,6 +145,10 @@ impl OrgA {
             Target::Segment => &self.segment_id,
             Target::Track => &self.track_id,
             Target::Tier => &self.tier_id,
+            Target::Generation => &self.ai.generation_id,
+            Target::StrategyDocument => &self.ai.document_id,
+            Target::EditConversation => &self.ai.conversation_id,
+            Target::EditProposal => &self.ai.proposal_id,
         }
     }
 }
@@ -137,9 +166,11 @@ const A_SECRETS: &[&str] = &[
     "wanda@initech.com",
     "A's view",
     "A's secret segment",
+    "A's secret customers",
+    "A's secret pain",
 ];
 
-async fn populate_a(app: &TestApp) -> OrgA {
+async fn populate_a(app: &TestApp, mock: &MockServer) -> OrgA {
     let owner = app.signed_up("ana@acme.io").await;
     let invite = "mutation($email: String!) { inviteMember(input: { email: $email, role: MEMBER }) { invitation { id token } } }";
     let bob = app
@@ -205,7 +236,9 @@ async fn populate_a(app: &TestApp) -> OrgA {
         .expect("view")
         .to_owned();
     let (segment_id, track_id, tier_id) = program_of_a(app, &owner).await;
+    let ai = strategy_of_a(app, mock, &owner).await;
     OrgA {
+        ai,
         segment_id,
         track_id,
         tier_id,
@@ -231,6 +264,59 @@ async fn populate_a(app: &TestApp) -> OrgA {
             .expect("secret")
             .to_owned(),
         invitation_id,
+    }
+}
+
+/// A generates its ICP and opens an edit conversation with one completed proposal.
+async fn strategy_of_a(app: &TestApp, mock: &MockServer, owner: &Session) -> StrategyOfA {
+    let mut icp = crate::ai::icp();
+    icp["summary"] = json!("A's secret customers");
+    mock.enqueue(Behaviour::json(&icp));
+    let started = crate::ai::gql(
+        app,
+        owner,
+        "mutation { startOnboarding { generation { id } } }",
+        json!({}),
+    )
+    .await;
+    let generation_id = started["data"]["startOnboarding"]["generation"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("onboarding of A: {started}"))
+        .to_owned();
+    crate::ai::finished(app, owner, &generation_id).await;
+    let document = crate::ai::gql(
+        app,
+        owner,
+        "{ strategyDocument(artifact: ICP) { id } }",
+        json!({}),
+    )
+    .await;
+    let opened = crate::ai::gql(app, owner, "mutation { startEditConversation(input: { artifact: ICP, section: \"painPoints\" }) { conversation { id } } }", json!({})).await;
+    let conversation_id = opened["data"]["startEditConversation"]["conversation"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("conversation of A: {opened}"))
+        .to_owned();
+    mock.enqueue(Behaviour::json(
+        &json!({ "painPoints": ["A's secret pain"] }),
+    ));
+    let sent = crate::ai::gql(app, owner, "mutation($id: ID!) { sendEditMessage(input: { conversationId: $id, message: \"A's secret pain\" }) { proposal { id generation { id } } } }", json!({ "id": conversation_id })).await;
+    let proposal = &sent["data"]["sendEditMessage"]["proposal"];
+    crate::ai::finished(
+        app,
+        owner,
+        proposal["generation"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{sent}")),
+    )
+    .await;
+    StrategyOfA {
+        generation_id,
+        document_id: document["data"]["strategyDocument"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{document}"))
+            .to_owned(),
+        conversation_id,
+        proposal_id: proposal["id"].as_str().expect("proposal").to_owned(),
     }
 }
 
@@ -272,8 +358,9 @@ fn assert_reveals_nothing(case: &str, body: &Value) {
 }
 
 async fn another_organisations_objects_are_not_found(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let a = populate_a(&app).await;
+    let mock = MockServer::start().await;
+    let app = crate::ai::ai_app(backend, &mock).await;
+    let a = populate_a(&app, &mock).await;
     let b = app.signed_up("eve@globex.com").await;
     let b_key = app
         .query_as(
@@ -417,6 +504,35 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
     assert_eq!(segments.len(), 4, "{a_program}");
     assert!(a_program.to_string().contains("A's secret segment"));
     assert!(!a_program.to_string().contains("Pwned"), "{a_program}");
+    // A's strategy is untouched; B's own has nothing of it.
+    let a_strategy = app
+        .query_as(
+            &a.owner.access_token,
+            "query($id: ID!) { strategyDocument(artifact: ICP) { version content } editConversation(id: $id) { proposals { status } } }",
+            json!({ "id": a.ai.conversation_id }),
+        )
+        .await;
+    assert_eq!(
+        a_strategy["data"]["strategyDocument"]["version"], 1,
+        "{a_strategy}"
+    );
+    assert_eq!(
+        a_strategy["data"]["editConversation"]["proposals"],
+        json!([{ "status": "OPEN" }]),
+        "{a_strategy}"
+    );
+    let b_strategy = app
+        .query_as(
+            &b.access_token,
+            "{ strategyDocument(artifact: ICP) { version } onboarding { icp { version } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        b_strategy["data"],
+        json!({ "strategyDocument": null, "onboarding": { "icp": null } }),
+        "{b_strategy}"
+    );
     let a_viewer = app
         .query_as(&a.api_key_secret, "{ viewer { role } }", json!({}))
         .await;

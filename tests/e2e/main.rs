@@ -1,5 +1,6 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
+mod ai;
 mod contacts;
 mod deal_imports;
 mod deals;

@@ -6,6 +6,7 @@
 //! (CI always sets it); see [`on_both_backends!`].
 
 mod postgres;
+pub mod ws;
 
 use std::net::SocketAddr;
 
@@ -290,6 +291,10 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     // sign-in benchmark.
     settings.argon2_memory_kib = 1024;
     settings.argon2_iterations = 1;
+    // AI features stay off unless a test points them at a model (the environment of a
+    // developer who started the local model must not leak in).
+    settings.llm_base_url = None;
+    settings.llm_api_key = None;
     settings
 }
 

@@ -13,6 +13,7 @@ mod partners;
 mod program;
 mod query;
 pub mod scalars;
+pub(crate) mod strategy;
 mod subscription;
 mod tiers;
 pub mod types;
@@ -43,6 +44,8 @@ pub struct Services {
     pub metrics: Arc<Metrics>,
     /// Passwords, tokens, the sign-in limiter.
     pub auth: Arc<crate::auth::Auth>,
+    /// The AI generation engine.
+    pub ai: Arc<crate::ai::Ai>,
 }
 
 /// The address of the client (for per-client limits such as failed sign-ins).

@@ -12,6 +12,8 @@ use partnergraph_persistence::{api_keys, invitations, organizations, users};
 
 use crate::graphql::types::api_key::ApiKey;
 use crate::graphql::types::deal::{Deal, DealRegistration};
+use crate::graphql::types::edit::{EditConversation, EditProposal};
+use crate::graphql::types::generation::Generation;
 use crate::graphql::types::invitation::Invitation;
 use crate::graphql::types::organization::Organization;
 use crate::graphql::types::partner::Partner;
@@ -19,6 +21,7 @@ use crate::graphql::types::partner_contact::PartnerContact;
 use crate::graphql::types::saved_view::SavedView;
 use crate::graphql::types::schema_migration::SchemaMigration;
 use crate::graphql::types::segment::Segment;
+use crate::graphql::types::strategy_document::StrategyDocument;
 use crate::graphql::types::tier::Tier;
 use crate::graphql::types::track::Track;
 use crate::graphql::types::user::User;
@@ -53,6 +56,14 @@ pub enum NodeKind {
     Track,
     /// A tier of the partner program.
     Tier,
+    /// An AI generation.
+    Generation,
+    /// A version of a strategy document (`ICP:3`).
+    StrategyDocument,
+    /// An "Edit with AI" conversation.
+    EditConversation,
+    /// An "Edit with AI" proposal.
+    EditProposal,
 }
 
 impl NodeKind {
@@ -70,6 +81,10 @@ impl NodeKind {
         NodeKind::Segment,
         NodeKind::Track,
         NodeKind::Tier,
+        NodeKind::Generation,
+        NodeKind::StrategyDocument,
+        NodeKind::EditConversation,
+        NodeKind::EditProposal,
     ];
 
     /// The name inside global IDs (the GraphQL type name).
@@ -88,6 +103,10 @@ impl NodeKind {
             NodeKind::Segment => "Segment",
             NodeKind::Track => "Track",
             NodeKind::Tier => "Tier",
+            NodeKind::Generation => "Generation",
+            NodeKind::StrategyDocument => "StrategyDocument",
+            NodeKind::EditConversation => "EditConversation",
+            NodeKind::EditProposal => "EditProposal",
         }
     }
 }
@@ -173,6 +192,14 @@ pub enum Node {
     Track(Track),
     /// A tier of the partner program.
     Tier(Tier),
+    /// An AI generation.
+    Generation(Generation),
+    /// A version of a strategy document.
+    StrategyDocument(StrategyDocument),
+    /// An "Edit with AI" conversation.
+    EditConversation(EditConversation),
+    /// An "Edit with AI" proposal.
+    EditProposal(EditProposal),
 }
 
 /// `node(id:)`.
@@ -195,6 +222,12 @@ impl NodeQuery {
             return SchemaMigration::load(ctx, &local)
                 .await?
                 .map(Node::SchemaMigration)
+                .ok_or_else(not_found);
+        }
+        if kind == NodeKind::StrategyDocument {
+            return strategy_document(ctx, member, &local)
+                .await?
+                .map(Node::StrategyDocument)
                 .ok_or_else(not_found);
         }
         let uuid = uuid::Uuid::parse_str(&local)
@@ -270,9 +303,59 @@ impl NodeQuery {
                 drop(conn);
                 program_node(services, member, kind, uuid).await?
             }
+            NodeKind::Generation | NodeKind::EditConversation | NodeKind::EditProposal => {
+                drop(conn);
+                strategy_node(services, member, kind, uuid).await?
+            }
             _ => None,
         };
         node.ok_or_else(not_found)
+    }
+}
+
+/// A version of a strategy document, `ARTIFACT:version` (e.g. `ICP:3`).
+async fn strategy_document(
+    ctx: &Context<'_>,
+    member: &crate::auth::Member,
+    local: &str,
+) -> ApiResult<Option<StrategyDocument>> {
+    let invalid = || ApiError::bad_input("id", "not a valid ID");
+    let (artifact, version) = local.split_once(':').ok_or_else(invalid)?;
+    let artifact = partnergraph_domain::strategy::Artifact::parse(artifact).ok_or_else(invalid)?;
+    let version: i32 = version.parse().map_err(|_| invalid())?;
+    if partnergraph_domain::strategy::can_read_strategy(member.role).is_err() {
+        return Ok(None);
+    }
+    let services = ctx.data_unchecked::<Services>();
+    let mut conn = services.db.conn().await?;
+    Ok(
+        partnergraph_persistence::strategy::version(&mut conn, member.org_id, artifact, version)
+            .await?
+            .map(StrategyDocument),
+    )
+}
+
+async fn strategy_node(
+    services: &Services,
+    member: &crate::auth::Member,
+    kind: NodeKind,
+    id: uuid::Uuid,
+) -> ApiResult<Option<Node>> {
+    let found = match kind {
+        NodeKind::Generation => crate::strategy::generation(services, member, id)
+            .await
+            .map(|g| Node::Generation(Generation(g))),
+        NodeKind::EditConversation => crate::strategy::conversation(services, member, id)
+            .await
+            .map(|c| Node::EditConversation(EditConversation(c))),
+        _ => crate::strategy::proposal(services, member, id)
+            .await
+            .map(|p| Node::EditProposal(EditProposal(p))),
+    };
+    match found {
+        Ok(node) => Ok(Some(node)),
+        Err(ApiError::NotFound(_)) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::graphql::imports::ImportMutation;
 use crate::graphql::node::NodeQuery;
 use crate::graphql::partners::{PartnerMutation, PartnerQuery};
 use crate::graphql::program::{ProgramMutation, ProgramQuery};
+use crate::graphql::strategy::{StrategyMutation, StrategyQuery};
 use crate::graphql::tiers::{TierMutation, TierQuery};
 use crate::graphql::types::server_info::ServerInfo;
 use crate::graphql::views::{ViewMutation, ViewQuery};
@@ -37,6 +38,7 @@ pub struct Query(
     DealQuery,
     ProgramQuery,
     TierQuery,
+    StrategyQuery,
 );
 
 /// The mutation root.
@@ -50,4 +52,5 @@ pub struct Mutation(
     ImportMutation,
     ProgramMutation,
     TierMutation,
+    StrategyMutation,
 );

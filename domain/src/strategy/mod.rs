@@ -83,11 +83,10 @@ impl GenerationStatus {
     /// Whether moving from `self` to `next` follows the lifecycle.
     pub fn may_become(self, next: Self) -> bool {
         use GenerationStatus::*;
-        match (self, next) {
-            (Pending, Streaming) => true,
-            (Pending | Streaming, Completed | Failed | Cancelled) => true,
-            _ => false,
-        }
+        matches!(
+            (self, next),
+            (Pending, Streaming) | (Pending | Streaming, Completed | Failed | Cancelled)
+        )
     }
 }
 
