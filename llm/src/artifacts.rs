@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::structured::Artifact;
 
-const SUMMARY: usize = 300;
+const SUMMARY: usize = 250;
 const NAME: usize = 60;
-const SHORT: usize = 120;
-const TEXT: usize = 200;
+const SHORT: usize = 100;
+const TEXT: usize = 150;
 
 /// Who the organisation sells to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -35,7 +35,7 @@ pub struct IdealCustomerProfile {
     #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = SHORT)))]
     pub buying_triggers: Vec<String>,
     /// People involved in the purchase.
-    #[schemars(length(min = 1, max = 3))]
+    #[schemars(length(min = 1, max = 2))]
     pub stakeholders: Vec<Stakeholder>,
     /// How the purchase decision is usually made: who decides, how long it takes, what is compared.
     #[schemars(length(min = 1, max = TEXT))]
@@ -92,7 +92,7 @@ pub struct Stakeholder {
     #[schemars(length(min = 1, max = NAME))]
     pub influence: String,
     /// What they care about most.
-    #[schemars(length(min = 1, max = 3), inner(length(min = 1, max = SHORT)))]
+    #[schemars(length(min = 1, max = 2), inner(length(min = 1, max = SHORT)))]
     pub priorities: Vec<String>,
 }
 
@@ -215,7 +215,7 @@ impl Artifact for IdealCustomerProfile {
         c.text("geography.marketFocus", &self.geography.market_focus, TEXT);
         c.texts("painPoints", &self.pain_points, 4, SHORT);
         c.texts("buyingTriggers", &self.buying_triggers, 3, SHORT);
-        c.list("stakeholders", &self.stakeholders, 1, 3);
+        c.list("stakeholders", &self.stakeholders, 1, 2);
         for (i, stakeholder) in self.stakeholders.iter().enumerate() {
             c.text(&format!("stakeholders[{i}].role"), &stakeholder.role, NAME);
             c.text(
@@ -226,7 +226,7 @@ impl Artifact for IdealCustomerProfile {
             c.texts(
                 &format!("stakeholders[{i}].priorities"),
                 &stakeholder.priorities,
-                3,
+                2,
                 SHORT,
             );
         }
@@ -534,7 +534,7 @@ mod tests {
         );
         assert!(error.contains("`summary` is empty"), "{error}");
         assert!(
-            error.contains("`decisionMaking` has 201 characters"),
+            error.contains(&format!("`decisionMaking` has {} characters", TEXT + 1)),
             "{error}"
         );
     }

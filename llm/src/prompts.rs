@@ -103,7 +103,7 @@ pub fn edit(
          Keep everything the instruction does not ask to change exactly as it is.\n\
          Fields:\n{fields}\
          Current version:\n{shown}\n\
-         Reply with the JSON object only: no explanations, no code fences.",
+         Reply with the JSON object only, compact on one line: no explanations, no code fences.",
         fields = field_guide(&contract.schema),
     );
     let mut messages = Vec::with_capacity(history.len() + 2);
@@ -127,7 +127,7 @@ fn system_prompt(what: &str, schema: &Value) -> String {
         "You are a B2B go-to-market strategist. You write {what}.\n\
          Be specific and brief: short sentences, few list items, no filler.\n\
          Reply with one JSON object with these fields:\n{fields}\
-         Reply with the JSON object only: no explanations, no code fences.",
+         Reply with the JSON object only, compact on one line: no explanations, no code fences.",
         fields = field_guide(schema),
     )
 }

@@ -1,15 +1,16 @@
 //! A real local model (see shared/STACK.md), when one is running. Run with
-//! `PARTNERGRAPH_LLM_BASE_URL=http://127.0.0.1:8012/v1 cargo test -p partnergraph-llm --test integration live -- --ignored --nocapture`.
+//! `cargo test -p partnergraph-llm --test integration live -- --ignored --nocapture`
+//! (endpoint from `PARTNERGRAPH_LLM_BASE_URL`, else `http://127.0.0.1:8012/v1`).
 
 use std::time::Instant;
 
 use partnergraph_llm::{
-    OpenAiConfig, OpenAiModel, OutputContract, artifacts::IdealCustomerProfile, generate, prompts,
+    ChatRequest, OpenAiConfig, OpenAiModel, OutputContract, Structured,
+    artifacts::{IdealCustomerProfile, IdealPartnerProfile},
+    generate, prompts,
 };
 
-#[tokio::test]
-#[ignore = "needs a real OpenAI-compatible model at PARTNERGRAPH_LLM_BASE_URL"]
-async fn a_local_model_writes_a_valid_icp() {
+async fn generate_live(request: ChatRequest, contract: &OutputContract) -> Structured {
     let config = OpenAiConfig::from_env().unwrap_or_else(|| {
         OpenAiConfig::new("http://127.0.0.1:8012/v1", partnergraph_llm::DEFAULT_MODEL)
     });
@@ -17,24 +18,38 @@ async fn a_local_model_writes_a_valid_icp() {
     let started = Instant::now();
     let mut first_token = None;
     let mut deltas = 0;
-    let structured = generate(
-        &model,
-        prompts::icp("acme.com"),
-        &OutputContract::of::<IdealCustomerProfile>(),
-        &mut |_| {
-            deltas += 1;
-            first_token.get_or_insert_with(|| started.elapsed());
-        },
-    )
+    let structured = generate(&model, request, contract, &mut |_| {
+        deltas += 1;
+        first_token.get_or_insert_with(|| started.elapsed());
+    })
     .await
     .unwrap();
-    let elapsed = started.elapsed();
     eprintln!(
-        "live ICP: {} attempt(s), {deltas} deltas, first token after {first_token:?}, {elapsed:?} in total, usage {:?}\n{}",
+        "live {}: {} attempt(s), {deltas} deltas, first token after {first_token:?}, {:?} in total, usage {:?}\n{}",
+        contract.name,
         structured.attempts,
+        started.elapsed(),
         structured.usage,
-        serde_json::to_string_pretty(&structured.value).unwrap()
+        structured.text,
     );
+    structured
+}
+
+#[tokio::test]
+#[ignore = "needs a real OpenAI-compatible model"]
+async fn live_a_local_model_writes_a_valid_icp() {
+    let contract = OutputContract::of::<IdealCustomerProfile>();
+    let structured = generate_live(prompts::icp("acme.com"), &contract).await;
     let icp: IdealCustomerProfile = serde_json::from_value(structured.value).unwrap();
     assert!(!icp.target_industries.is_empty());
+}
+
+#[tokio::test]
+#[ignore = "needs a real OpenAI-compatible model"]
+async fn live_a_local_model_writes_a_valid_ipp() {
+    let contract = OutputContract::of::<IdealPartnerProfile>();
+    let icp = serde_json::to_value(IdealCustomerProfile::example()).unwrap();
+    let structured = generate_live(prompts::ipp("acme.com", &icp), &contract).await;
+    let ipp: IdealPartnerProfile = serde_json::from_value(structured.value).unwrap();
+    assert_eq!(ipp.recommended_categories.len(), 4);
 }
