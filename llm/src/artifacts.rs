@@ -124,9 +124,9 @@ pub struct IdealPartnerProfile {
     /// Criteria to evaluate a candidate partner.
     #[schemars(length(min = 1, max = 4), inner(length(min = 1, max = SHORT)))]
     pub evaluation_criteria: Vec<String>,
-    /// One entry for each of the four partner categories, each exactly once.
-    #[schemars(length(min = 4, max = 4))]
-    pub recommended_categories: Vec<PartnerCategory>,
+    /// The recommended partner categories (Solutions, Technology, Reseller, Referral), each
+    /// with its value proposition.
+    pub recommended_categories: RecommendedCategories,
 }
 
 /// A kind of partner and why it fits.
@@ -141,45 +141,23 @@ pub struct PartnerTypeFit {
     pub description: String,
 }
 
-/// The value a partner category brings.
+/// One value proposition per partner category. An object with one field per category (not a
+/// list) so that a schema-constrained model cannot repeat or miss a category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PartnerCategory {
-    /// The partner category.
-    pub category: PartnerCategoryKind,
-    /// What partners of this category bring, in one sentence.
+pub struct RecommendedCategories {
+    /// What Solutions partners (implementation, consulting) bring, in one sentence.
     #[schemars(length(min = 1, max = TEXT))]
-    pub value_proposition: String,
-}
-
-/// The four partner categories of a program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PartnerCategoryKind {
-    // (No doc comments on the variants: they would turn the plain `enum` into a `oneOf`.)
-    Solutions,
-    Technology,
-    Reseller,
-    Referral,
-}
-
-impl PartnerCategoryKind {
-    pub const ALL: [PartnerCategoryKind; 4] = [
-        PartnerCategoryKind::Solutions,
-        PartnerCategoryKind::Technology,
-        PartnerCategoryKind::Reseller,
-        PartnerCategoryKind::Referral,
-    ];
-
-    /// The JSON form, e.g. `"SOLUTIONS"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnerCategoryKind::Solutions => "SOLUTIONS",
-            PartnerCategoryKind::Technology => "TECHNOLOGY",
-            PartnerCategoryKind::Reseller => "RESELLER",
-            PartnerCategoryKind::Referral => "REFERRAL",
-        }
-    }
+    pub solutions: String,
+    /// What Technology partners (integrations, complementary products) bring, in one sentence.
+    #[schemars(length(min = 1, max = TEXT))]
+    pub technology: String,
+    /// What Reseller partners bring, in one sentence.
+    #[schemars(length(min = 1, max = TEXT))]
+    pub reseller: String,
+    /// What Referral partners bring, in one sentence.
+    #[schemars(length(min = 1, max = TEXT))]
+    pub referral: String,
 }
 
 impl Artifact for IdealCustomerProfile {
@@ -261,26 +239,14 @@ impl Artifact for IdealPartnerProfile {
         );
         c.text("customerOverlap", &self.customer_overlap, TEXT);
         c.texts("evaluationCriteria", &self.evaluation_criteria, 4, SHORT);
-        c.list("recommendedCategories", &self.recommended_categories, 4, 4);
-        for (i, fit) in self.recommended_categories.iter().enumerate() {
-            c.text(
-                &format!("recommendedCategories[{i}].valueProposition"),
-                &fit.value_proposition,
-                TEXT,
-            );
-        }
-        for category in PartnerCategoryKind::ALL {
-            let count = self
-                .recommended_categories
-                .iter()
-                .filter(|fit| fit.category == category)
-                .count();
-            if count != 1 {
-                c.fail(format!(
-                    "`recommendedCategories` must list each category exactly once, but \"{}\" appears {count} times",
-                    category.as_str()
-                ));
-            }
+        let categories = &self.recommended_categories;
+        for (name, value) in [
+            ("solutions", &categories.solutions),
+            ("technology", &categories.technology),
+            ("reseller", &categories.reseller),
+            ("referral", &categories.referral),
+        ] {
+            c.text(&format!("recommendedCategories.{name}"), value, TEXT);
         }
         c.finish()
     }
@@ -324,12 +290,12 @@ impl IdealPartnerProfile {
             "commercialStructures": ["20% resale margin"],
             "customerOverlap": "Serves the same operations teams we sell to.",
             "evaluationCriteria": ["Logistics references", "Certified staff"],
-            "recommendedCategories": [
-                {"category": "SOLUTIONS", "valueProposition": "Implementation projects."},
-                {"category": "TECHNOLOGY", "valueProposition": "Telematics integrations."},
-                {"category": "RESELLER", "valueProposition": "Local sales reach."},
-                {"category": "REFERRAL", "valueProposition": "Warm introductions."}
-            ]
+            "recommendedCategories": {
+                "solutions": "Implementation projects.",
+                "technology": "Telematics integrations.",
+                "reseller": "Local sales reach.",
+                "referral": "Warm introductions."
+            }
         }))
         .expect("the example IPP matches the type")
     }
@@ -479,16 +445,14 @@ mod tests {
     }
 
     #[test]
-    fn the_ipp_schema_is_strict_and_lists_the_four_categories() {
+    fn the_ipp_schema_is_strict_and_names_the_four_categories() {
         let contract = OutputContract::of::<IdealPartnerProfile>();
         assert_eq!(contract.name, "ideal_partner_profile");
         assert_strict(&contract);
         let categories = &contract.schema["properties"]["recommendedCategories"];
-        assert_eq!(categories["minItems"], json!(4));
-        assert_eq!(categories["maxItems"], json!(4));
         assert_eq!(
-            categories["items"]["properties"]["category"]["enum"],
-            json!(["SOLUTIONS", "TECHNOLOGY", "RESELLER", "REFERRAL"])
+            categories["required"],
+            json!(["solutions", "technology", "reseller", "referral"])
         );
     }
 
@@ -499,26 +463,18 @@ mod tests {
         let ipp = OutputContract::of::<IdealPartnerProfile>();
         assert_eq!((ipp.validate)(&example_ipp()), Ok(example_ipp()));
         let typed: IdealPartnerProfile = serde_json::from_value(example_ipp()).unwrap();
-        assert_eq!(
-            typed.recommended_categories[2].category,
-            PartnerCategoryKind::Reseller
-        );
+        assert_eq!(typed.recommended_categories.reseller, "Local sales reach.");
     }
 
     #[test]
-    fn category_names_match_their_json_form() {
-        for kind in PartnerCategoryKind::ALL {
-            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
-        }
-    }
-
-    #[test]
-    fn check_rejects_duplicate_categories() {
+    fn check_rejects_a_blank_category() {
         let mut ipp = example_ipp();
-        ipp["recommendedCategories"][3]["category"] = json!("SOLUTIONS");
+        ipp["recommendedCategories"]["referral"] = json!("  ");
         let error = (OutputContract::of::<IdealPartnerProfile>().validate)(&ipp).unwrap_err();
-        assert!(error.contains("\"SOLUTIONS\" appears 2 times"), "{error}");
-        assert!(error.contains("\"REFERRAL\" appears 0 times"), "{error}");
+        assert!(
+            error.contains("`recommendedCategories.referral` is empty"),
+            "{error}"
+        );
     }
 
     #[test]

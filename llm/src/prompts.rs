@@ -232,13 +232,15 @@ mod tests {
             "ideal_partner_profile"
         );
         assert!(request.messages[1].content.contains(&icp.to_string()));
-        assert!(request.messages[0].content.contains(
-            "- recommendedCategories: One entry for each of the four partner categories, each exactly once. (exactly 4 items)"
-        ));
         assert!(
             request.messages[0]
                 .content
-                .contains("one of \"SOLUTIONS\", \"TECHNOLOGY\", \"RESELLER\", \"REFERRAL\"")
+                .contains("- recommendedCategories: ")
+        );
+        assert!(
+            request.messages[0]
+                .content
+                .contains("  - referral: What Referral partners bring, in one sentence.")
         );
     }
 

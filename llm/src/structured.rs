@@ -445,7 +445,7 @@ mod tests {
     #[tokio::test]
     async fn a_check_failure_triggers_the_repair() {
         let mut duplicated = serde_json::to_value(IdealPartnerProfile::example()).unwrap();
-        duplicated["recommendedCategories"][1]["category"] = json!("SOLUTIONS");
+        duplicated["recommendedCategories"]["technology"] = json!("  ");
         let good = serde_json::to_value(IdealPartnerProfile::example()).unwrap();
         let model = ScriptedModel::new("fake")
             .reply_json(&duplicated, 1000)
@@ -457,7 +457,7 @@ mod tests {
         assert!(
             model.requests()[1].messages[3]
                 .content
-                .contains("\"SOLUTIONS\" appears 2 times")
+                .contains("`recommendedCategories.technology` is empty")
         );
     }
 

@@ -12,6 +12,7 @@ mod partners;
 mod persistence;
 mod probes;
 mod program;
+mod real_model;
 mod schema;
 mod startup;
 mod telemetry;

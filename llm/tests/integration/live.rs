@@ -51,5 +51,5 @@ async fn live_a_local_model_writes_a_valid_ipp() {
     let icp = serde_json::to_value(IdealCustomerProfile::example()).unwrap();
     let structured = generate_live(prompts::ipp("acme.com", &icp), &contract).await;
     let ipp: IdealPartnerProfile = serde_json::from_value(structured.value).unwrap();
-    assert_eq!(ipp.recommended_categories.len(), 4);
+    assert!(!ipp.recommended_categories.referral.trim().is_empty());
 }
