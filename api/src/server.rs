@@ -278,3 +278,26 @@ async fn sweep_registrations(db: Database, every: Duration, shutdown: Cancellati
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_endpoints_over_http_and_https_are_accepted_and_others_named() {
+        let mut settings = Settings::defaults();
+        settings.llm_base_url = None;
+        assert!(
+            build_model(&settings).unwrap().is_none(),
+            "no endpoint, no model"
+        );
+        for url in ["http://127.0.0.1:8012/v1", "https://api.openai.com/v1"] {
+            settings.llm_base_url = Some(url.into());
+            let model = build_model(&settings).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert!(model.is_some(), "{url}");
+        }
+        settings.llm_base_url = Some("ftp://models.example".into());
+        let error = build_model(&settings).expect_err("refused").to_string();
+        assert!(error.contains("PARTNERGRAPH_LLM_BASE_URL"), "{error}");
+    }
+}

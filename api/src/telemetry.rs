@@ -58,6 +58,9 @@ pub enum TelemetryError {
 
 /// Builds the subscriber without installing it (tests scope it to one thread).
 pub fn build(settings: &Settings) -> Result<(Dispatch, Telemetry), TelemetryError> {
+    // Every HTTPS client of the process (the OTLP exporter, the model endpoint) uses rustls
+    // with ring; it must be chosen before the first client is built.
+    partnergraph_llm::install_tls_provider();
     let filter = match std::env::var("RUST_LOG") {
         Ok(filter) if !filter.is_empty() => filter,
         _ => settings.log_filter.clone(),

@@ -27,7 +27,6 @@ pub use model::{
     ChatRequest, Chunk, ChunkStream, LanguageModel, LlmError, Message, OutputSchema, Role,
     TimeoutStage, Usage,
 };
-#[cfg(feature = "tls")]
 pub use openai::install_tls_provider;
 pub use openai::{DEFAULT_MODEL, OpenAiConfig, OpenAiModel};
 pub use partial::{PartialJson, parse_partial, strip_code_fences};

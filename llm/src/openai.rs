@@ -134,9 +134,9 @@ impl OpenAiConfig {
 
 /// Makes rustls use `ring` in this process (with the `tls` feature). Call it at startup before
 /// any reqwest client is built; calling it again is harmless.
-#[cfg(feature = "tls")]
 pub fn install_tls_provider() {
     // Err means a provider is installed already, which is what we want.
+    #[cfg(feature = "tls")]
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
@@ -161,6 +161,7 @@ impl OpenAiModel {
         if base_url.is_empty() {
             return Err(LlmError::NotConfigured);
         }
+        install_tls_provider();
         if !cfg!(feature = "tls") && base_url.starts_with("https://") {
             return Err(LlmError::Unavailable(
                 "https endpoints need the `tls` feature of partnergraph-llm".into(),

@@ -94,7 +94,11 @@ impl TestApp {
             addr,
             backend,
             db,
-            http: reqwest::Client::new(),
+            http: {
+                // reqwest's rustls needs the process-wide provider the server installs.
+                partnergraph_llm::install_tls_provider();
+                reqwest::Client::new()
+            },
             shutdown,
             server: Some(handle),
             database,
