@@ -545,6 +545,17 @@ pub struct Settings {
     )]
     pub llm_monthly_token_budget: u64,
 
+    /// Model calls that may run at once in this process; further generations wait PENDING
+    /// (e.g. a batch `refreshPartnerScores`).
+    #[arg(
+        long,
+        env = "PARTNERGRAPH_LLM_CONCURRENCY",
+        default_value_t = 2,
+        hide_env_values = true,
+        global = true
+    )]
+    pub llm_concurrency: usize,
+
     /// argon2id memory cost in KiB for password hashes (OWASP minimum: 19456).
     #[arg(
         long,

@@ -2,6 +2,7 @@
 //! transport, telemetry, and the `partnergraph` binary's subcommands.
 
 pub mod ai;
+pub mod analysis;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -270,7 +270,9 @@ pub async fn create(
     .await?;
     check_domain(services, &partner, "input.domain").await?;
     let created = insert(services, member, partner).await?;
-    placed(services, member, created.id).await
+    let placed = placed(services, member, created.id).await?;
+    crate::analysis::after_create(services, member, &placed);
+    Ok(placed)
 }
 
 /// Re-evaluates a changed partner's segments and tier, and reads it back as it now stands.
@@ -517,6 +519,9 @@ pub(crate) fn keep_overridden(current: &Partner, next: &mut Partner) {
                 next.insights.capability = current.insights.capability;
                 next.insights.commitment = current.insights.commitment;
                 next.insights.customer_alignment = current.insights.customer_alignment;
+                next.insights
+                    .four_c_rationales
+                    .clone_from(&current.insights.four_c_rationales);
             }
             F::KeyStrengths => next
                 .insights

@@ -139,7 +139,12 @@ impl Server {
                 "marked generations left running by a previous process as FAILED"
             );
         }
-        let ai = Ai::new(db.clone(), model, settings.llm_monthly_token_budget);
+        let ai = Ai::new(
+            db.clone(),
+            model,
+            settings.llm_monthly_token_budget,
+            settings.llm_concurrency,
+        );
         let services = Services {
             db,
             limits: settings.limits(),

@@ -53,7 +53,7 @@ fn prompt_version(artifact: Artifact) -> &'static str {
     }
 }
 
-fn actor_id(member: &Member) -> Uuid {
+pub(crate) fn actor_id(member: &Member) -> Uuid {
     match member.actor {
         Actor::User { id, .. } | Actor::ApiKey { id } => id,
     }
@@ -139,6 +139,7 @@ fn document_job(member: &Member, artifact: Artifact, domain: &str, request: Chat
         },
         section_of: None,
         requested_by: Some(actor_id(member)),
+        then: None,
     }
 }
 
@@ -534,6 +535,7 @@ pub async fn send_edit_message(
         },
         section_of,
         requested_by: Some(actor_id(member)),
+        then: None,
     };
     let db = services.db.clone();
     let base_version = document.version;

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::structured::Artifact;
 
-const SUMMARY: usize = 250;
-const NAME: usize = 60;
-const SHORT: usize = 100;
-const TEXT: usize = 150;
+pub(crate) const SUMMARY: usize = 250;
+pub(crate) const NAME: usize = 60;
+pub(crate) const SHORT: usize = 100;
+pub(crate) const TEXT: usize = 150;
 
 /// Who the organisation sells to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -303,16 +303,16 @@ impl IdealPartnerProfile {
 
 /// Collects every violation so one repair request can name them all.
 #[derive(Default)]
-struct Checker {
+pub(crate) struct Checker {
     problems: Vec<String>,
 }
 
 impl Checker {
-    fn fail(&mut self, problem: String) {
+    pub(crate) fn fail(&mut self, problem: String) {
         self.problems.push(problem);
     }
 
-    fn text(&mut self, path: &str, value: &str, max_chars: usize) {
+    pub(crate) fn text(&mut self, path: &str, value: &str, max_chars: usize) {
         if value.trim().is_empty() {
             self.fail(format!("`{path}` is empty"));
         }
@@ -324,7 +324,7 @@ impl Checker {
         }
     }
 
-    fn list<T>(&mut self, path: &str, items: &[T], min: usize, max: usize) {
+    pub(crate) fn list<T>(&mut self, path: &str, items: &[T], min: usize, max: usize) {
         if items.len() < min || items.len() > max {
             let bounds = if min == max {
                 format!("exactly {min}")
@@ -346,7 +346,7 @@ impl Checker {
         }
     }
 
-    fn finish(self) -> Result<(), String> {
+    pub(crate) fn finish(self) -> Result<(), String> {
         if self.problems.is_empty() {
             Ok(())
         } else {

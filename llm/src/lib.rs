@@ -6,7 +6,8 @@
 //! - [`PartialJson`]: best-effort parsing of a JSON document while it streams.
 //! - [`generate`]: structured output against an [`OutputContract`] (schema + validation), with
 //!   one repair attempt.
-//! - [`artifacts`]: the typed strategy artifacts (ICP, IPP) and [`prompts`] to generate and edit them.
+//! - [`artifacts`]: the typed strategy artifacts (ICP, IPP), [`partner_analysis`], and
+//!   [`prompts`] to generate and edit them.
 //! - `mock` (cargo feature `mock-server`): an in-process OpenAI-compatible server that
 //!   misbehaves on demand, for integration tests.
 //!
@@ -19,6 +20,7 @@ pub mod mock;
 pub mod model;
 pub mod openai;
 pub mod partial;
+pub mod partner_analysis;
 pub mod prompts;
 pub mod structured;
 

@@ -9,12 +9,14 @@ use serde_json::Value;
 use crate::{
     artifacts::{IdealCustomerProfile, IdealPartnerProfile},
     model::{ChatRequest, Message},
+    partner_analysis::PartnerAnalysis,
     structured::{OutputContract, property_order},
 };
 
 pub const ICP_PROMPT_VERSION: &str = "icp/1";
 pub const IPP_PROMPT_VERSION: &str = "ipp/1";
 pub const EDIT_PROMPT_VERSION: &str = "edit/1";
+pub const PARTNER_ANALYSIS_PROMPT_VERSION: &str = "partner-analysis/1";
 
 /// Enough for the ~250–400 token artifacts, with room for a verbose model.
 const MAX_TOKENS: u32 = 900;
@@ -59,6 +61,34 @@ pub fn ipp(domain: &str, confirmed_icp: &Value) -> ChatRequest {
                  Its confirmed Ideal Customer Profile:\n{confirmed_icp}\n\
                  Write the Ideal Partner Profile: which partners already serve these customers \
                  and would gain from offering this company's product."
+            )),
+        ],
+    )
+}
+
+/// Analyses one partner: its profile and deals (JSON the caller assembles from stored data)
+/// against the organisation's Ideal Partner Profile.
+pub fn partner_analysis(
+    partner: &Value,
+    deals: &Value,
+    ideal_partner_profile: &Value,
+) -> ChatRequest {
+    let contract = OutputContract::of::<PartnerAnalysis>();
+    request(
+        &contract,
+        vec![
+            Message::system(system_prompt(
+                "an analysis of one partner: fit with the Ideal Partner Profile, relationship \
+                 health, the 4C sub-scores (each with a one-line rationale naming the partner \
+                 data it rests on), key strengths and a summary; scores are integers 0 to 100",
+                &contract.schema,
+            )),
+            Message::user(format!(
+                "Ideal Partner Profile:\n{ideal_partner_profile}\n\
+                 Partner profile:\n{partner}\n\
+                 Partner deals:\n{deals}\n\
+                 Analyse this partner. Base every score and rationale on the data above; where \
+                 data is missing, say so and score conservatively."
             )),
         ],
     )

@@ -297,6 +297,8 @@ pub enum Outcome {
         /// The domain whose cache entry it replaces.
         cache_domain: Option<String>,
     },
+    /// Nothing beyond the generation's own output (the caller applies it afterwards).
+    Plain,
     /// The reply of an edit conversation (the proposal's content is the generation's output).
     Proposal {
         /// The conversation.
@@ -310,7 +312,7 @@ pub enum Outcome {
 
 /// Completes a running generation with its validated output and stores the outcome, in one
 /// transaction. `None` if the generation had already ended (cancelled): nothing is written.
-/// For a document, `Some(version)` is the new version; for a proposal, `Some(0)`.
+/// For a document, `Some(version)` is the new version; otherwise `Some(0)`.
 pub async fn complete(
     conn: &mut Conn,
     generation: &Generation,
@@ -396,6 +398,7 @@ pub async fn complete(
                     }
                     Ok(Some(version))
                 }
+                Outcome::Plain => Ok(Some(0)),
                 Outcome::Proposal {
                     conversation_id,
                     proposal_id,
@@ -416,6 +419,18 @@ pub async fn complete(
         })
         .await)?;
     Ok(result)
+}
+
+/// Records a note on an ended generation (e.g. that its output could not be applied).
+pub async fn note(conn: &mut Conn, org_id: Uuid, id: Uuid, message: &str) -> Result<(), DbError> {
+    let update = diesel::update(
+        generations::table
+            .filter(generations::org_id.eq(DbUuid(org_id)))
+            .filter(generations::id.eq(DbUuid(id))),
+    )
+    .set(generations::error.eq(Some(message.to_owned())));
+    run!(conn, |c| update.execute(c).await)?;
+    Ok(())
 }
 
 /// Marks every generation a previous process left running as `FAILED` (at start-up, before any

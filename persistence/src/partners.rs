@@ -42,12 +42,27 @@ pub struct Insights {
     pub commitment: Option<Score>,
     /// 4C: customer alignment.
     pub customer_alignment: Option<Score>,
+    /// Why each 4C sub-score is what it is (set by AI analysis, kept with the scores).
+    pub four_c_rationales: FourCRationales,
     /// Key strengths.
     pub key_strengths: Vec<KeyStrength>,
     /// Narrative.
     pub ai_summary: Option<String>,
     /// When analysed.
     pub analyzed_at: Option<DateTime<Utc>>,
+}
+
+/// One line per 4C dimension explaining its score, citing the partner data used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FourCRationales {
+    /// Capacity.
+    pub capacity: Option<String>,
+    /// Capability.
+    pub capability: Option<String>,
+    /// Commitment.
+    pub commitment: Option<String>,
+    /// Customer alignment.
+    pub customer_alignment: Option<String>,
 }
 
 /// The joint plan of a partner.
@@ -218,6 +233,10 @@ pub(crate) struct InsightsRow {
     customer_alignment_score: Option<i16>,
     ai_summary: Option<String>,
     analyzed_at: Option<DbTimestamp>,
+    capacity_rationale: Option<String>,
+    capability_rationale: Option<String>,
+    commitment_rationale: Option<String>,
+    customer_alignment_rationale: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -249,6 +268,12 @@ pub(crate) fn core_from(
             customer_alignment: score(i.customer_alignment_score)?,
             ai_summary: i.ai_summary,
             analyzed_at: i.analyzed_at.map(|t| t.0),
+            four_c_rationales: FourCRationales {
+                capacity: i.capacity_rationale,
+                capability: i.capability_rationale,
+                commitment: i.commitment_rationale,
+                customer_alignment: i.customer_alignment_rationale,
+            },
             key_strengths: Vec::new(),
         },
         None => Insights::default(),
@@ -803,6 +828,14 @@ async fn write(
         partner_insights::customer_alignment_score.eq(small(p.insights.customer_alignment)),
         partner_insights::ai_summary.eq(p.insights.ai_summary.clone()),
         partner_insights::analyzed_at.eq(p.insights.analyzed_at.map(DbTimestamp)),
+        partner_insights::capacity_rationale.eq(p.insights.four_c_rationales.capacity.clone()),
+        partner_insights::capability_rationale.eq(p.insights.four_c_rationales.capability.clone()),
+        partner_insights::commitment_rationale.eq(p.insights.four_c_rationales.commitment.clone()),
+        partner_insights::customer_alignment_rationale.eq(p
+            .insights
+            .four_c_rationales
+            .customer_alignment
+            .clone()),
     );
     let weights = p.joint_plan.quarterly_weights;
     let plan = (

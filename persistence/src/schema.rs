@@ -253,6 +253,14 @@ diesel::table! {
         ai_summary -> Nullable<Text>,
         /// Last analysis.
         analyzed_at -> Nullable<crate::types::UtcTimestamp>,
+        /// Why capacity scored as it did (AI analysis).
+        capacity_rationale -> Nullable<Text>,
+        /// Why capability scored as it did.
+        capability_rationale -> Nullable<Text>,
+        /// Why commitment scored as it did.
+        commitment_rationale -> Nullable<Text>,
+        /// Why customer alignment scored as it did.
+        customer_alignment_rationale -> Nullable<Text>,
     }
 }
 

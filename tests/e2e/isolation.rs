@@ -91,6 +91,7 @@ const CASES: &[Case] = &[
     Case { name: "evaluateTiers", target: Target::Partner, document: "mutation($id: ID!) { evaluateTiers(input: { partnerIds: [$id] }) { evaluated changed } }" },
     Case { name: "simulateTierEvaluation", target: Target::Partner, document: "query($id: ID!) { simulateTierEvaluation(input: { partnerId: $id, draft: { segments: [] } }) { segments tier { name } } }" },
     Case { name: "deleteTier", target: Target::Tier, document: "mutation($id: ID!) { deleteTier(input: { id: $id }) { deletedId } }" },
+    Case { name: "refreshPartnerScores", target: Target::Partner, document: "mutation($id: ID!) { refreshPartnerScores(input: { partnerIds: [$id] }) { generations { id } } }" },
     Case { name: "node(Generation)", target: Target::Generation, document: "query($id: ID!) { node(id: $id) { id ... on Generation { status output } } }" },
     Case { name: "generation", target: Target::Generation, document: "query($id: ID!) { generation(id: $id) { id status output } }" },
     Case { name: "cancelGeneration", target: Target::Generation, document: "mutation($id: ID!) { cancelGeneration(input: { id: $id }) { generation { id status output } } }" },

@@ -1,6 +1,7 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
 mod ai;
+mod analysis;
 mod contacts;
 mod deal_imports;
 mod deals;

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{Datelike, TimeZone, Utc};
+use futures_util::future::BoxFuture;
 use partnergraph_domain::strategy::{GenerationKind, GenerationStatus};
 use partnergraph_llm::model::{ChatRequest, LanguageModel};
 use partnergraph_llm::structured::OutputContract;
@@ -53,6 +54,21 @@ pub struct Job {
     pub section_of: Option<(String, serde_json::Value)>,
     /// Who asked.
     pub requested_by: Option<Uuid>,
+    /// Runs with the validated output once the generation is stored, before its final event
+    /// is published (e.g. writing an analysis to its partner).
+    pub then: Option<AfterCompletion>,
+}
+
+/// Work that follows a completed generation.
+#[derive(Clone)]
+pub struct AfterCompletion(
+    pub Arc<dyn Fn(serde_json::Value) -> BoxFuture<'static, ApiResult<()>> + Send + Sync>,
+);
+
+impl std::fmt::Debug for AfterCompletion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AfterCompletion")
+    }
 }
 
 /// What [`Ai::launch`] did.
@@ -83,6 +99,8 @@ pub struct Ai {
     running: Mutex<HashMap<Uuid, CancellationToken>>,
     tasks: TaskTracker,
     stopping: AtomicBool,
+    /// Model calls that may run at once; other generations wait `PENDING`.
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 /// SHA-256 (hex) of a request: what the generation was asked (prompt version included).
@@ -113,6 +131,7 @@ impl Ai {
         db: Database,
         model: Option<Arc<dyn LanguageModel>>,
         monthly_token_budget: u64,
+        concurrency: usize,
     ) -> Arc<Ai> {
         Arc::new(Ai {
             db,
@@ -122,6 +141,7 @@ impl Ai {
             running: Mutex::new(HashMap::new()),
             tasks: TaskTracker::new(),
             stopping: AtomicBool::new(false),
+            permits: Arc::new(tokio::sync::Semaphore::new(concurrency.max(1))),
         })
     }
 

@@ -98,6 +98,12 @@ async fn drive(
     cancel: &CancellationToken,
 ) -> Result<(), DbError> {
     let (org, id) = (generation.org_id, generation.id);
+    // Wait PENDING for a model slot (bounded concurrency); cancelling while waiting is fine.
+    let permits = engine.permits.clone();
+    let _permit = tokio::select! {
+        permit = permits.acquire_owned() => permit.ok(),
+        () = cancel.cancelled() => None,
+    };
     {
         let mut conn = engine.db.conn().await?;
         if !generations::mark_streaming(&mut conn, org, id, now()).await? {
@@ -200,6 +206,20 @@ async fn drive(
             drop(conn);
             match stored {
                 Some(_) => {
+                    let mut note = None;
+                    if let Some(then) = &job.then
+                        && let Err(error) = (then.0)(output.clone()).await
+                    {
+                        tracing::error!(
+                            generation.id = %id,
+                            error.message = %error.message(),
+                            "a completed generation could not be applied"
+                        );
+                        let message = format!("stored, but not applied: {}", error.message());
+                        let mut conn = engine.db.conn().await?;
+                        generations::note(&mut conn, org, id, &message).await?;
+                        note = Some(message);
+                    }
                     tracing::info!(
                         generation.id = %id,
                         generation.kind = %generation.kind,
@@ -212,6 +232,7 @@ async fn drive(
                     publisher.publish(Update {
                         status: Some(GenerationStatus::Completed),
                         artifact: Some(output),
+                        error: note,
                         attempt: done.attempts,
                         ..Update::default()
                     });

@@ -1,5 +1,6 @@
 //! The GraphQL schema: roots merged per feature, one type per file under `types/`.
 
+mod analysis;
 pub mod connection;
 mod contacts;
 pub(crate) mod deals;

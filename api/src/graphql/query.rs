@@ -3,6 +3,7 @@
 use async_graphql::{Context, MergedObject, Object};
 
 use crate::error::ApiResult;
+use crate::graphql::analysis::AnalysisMutation;
 use crate::graphql::contacts::ContactMutation;
 use crate::graphql::deals::{DealMutation, DealQuery};
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
@@ -53,4 +54,5 @@ pub struct Mutation(
     ProgramMutation,
     TierMutation,
     StrategyMutation,
+    AnalysisMutation,
 );

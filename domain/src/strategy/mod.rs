@@ -43,6 +43,8 @@ closed_enum! {
         Ipp => "IPP",
         /// A proposed edit of a strategy document.
         Edit => "EDIT",
+        /// The AI analysis of one partner (fit, health, 4C, strengths, summary).
+        PartnerAnalysis => "PARTNER_ANALYSIS",
     }
 }
 

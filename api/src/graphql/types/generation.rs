@@ -37,6 +37,8 @@ pub enum GenerationKindValue {
     Ipp,
     /// A proposed edit of a strategy document ("Edit with AI").
     Edit,
+    /// The AI analysis of one partner, written to the partner when it completes.
+    PartnerAnalysis,
 }
 
 /// Tokens a generation used (summed over the first attempt and a repair).

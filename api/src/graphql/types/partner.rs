@@ -502,6 +502,10 @@ impl Partner {
             capability: score(i.capability),
             commitment: score(i.commitment),
             customer_alignment: score(i.customer_alignment),
+            capacity_rationale: i.four_c_rationales.capacity.clone(),
+            capability_rationale: i.four_c_rationales.capability.clone(),
+            commitment_rationale: i.four_c_rationales.commitment.clone(),
+            customer_alignment_rationale: i.four_c_rationales.customer_alignment.clone(),
         }
     }
 

@@ -36,6 +36,14 @@ pub struct FourC {
     pub commitment: Option<i32>,
     /// Customer alignment: overlap with your ideal customers.
     pub customer_alignment: Option<i32>,
+    /// Why capacity scored as it did, citing the partner data used (AI analysis).
+    pub capacity_rationale: Option<String>,
+    /// Why capability scored as it did.
+    pub capability_rationale: Option<String>,
+    /// Why commitment scored as it did.
+    pub commitment_rationale: Option<String>,
+    /// Why customer alignment scored as it did.
+    pub customer_alignment_rationale: Option<String>,
 }
 
 /// An AI-identified strength.
