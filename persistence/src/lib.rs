@@ -20,6 +20,7 @@ pub mod partner_list;
 pub mod partner_views;
 pub mod partners;
 pub mod program;
+pub mod rollups;
 pub mod schema;
 pub mod server;
 pub mod sessions;

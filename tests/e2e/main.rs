@@ -14,6 +14,7 @@ mod persistence;
 mod probes;
 mod program;
 mod real_model;
+mod rollups;
 mod schema;
 mod startup;
 mod telemetry;

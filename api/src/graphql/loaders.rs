@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
+use partnergraph_domain::program::Rollup;
 use partnergraph_persistence::partner_contacts::{self, Contact};
 use partnergraph_persistence::partners::{self, Partner, Relation, Relations};
+use partnergraph_persistence::rollups;
 use partnergraph_persistence::users::{self, User};
 use partnergraph_persistence::{Database, DbError};
 use uuid::Uuid;
@@ -98,6 +100,24 @@ pub struct FactsKey {
     pub org_id: Uuid,
     /// Partner.
     pub partner_id: Uuid,
+}
+
+/// The rollup of one segment of an organisation's program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SegmentRollupKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Segment.
+    pub segment_id: Uuid,
+}
+
+/// The rollup of one tier of an organisation's program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TierRollupKey {
+    /// Organisation.
+    pub org_id: Uuid,
+    /// Tier.
+    pub tier_id: Uuid,
 }
 
 impl From<Arc<DbError>> for ApiError {
@@ -307,6 +327,50 @@ impl Loader<TierKey> for Loaders {
                     .map_err(Arc::new)?
             {
                 out.insert(TierKey { org_id, tier_id }, tier);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<SegmentRollupKey> for Loaders {
+    type Value = Rollup;
+    type Error = Arc<DbError>;
+
+    async fn load(
+        &self,
+        keys: &[SegmentRollupKey],
+    ) -> Result<HashMap<SegmentRollupKey, Rollup>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.segment_id)) {
+            for (segment_id, rollup) in rollups::by_segments(&mut conn, org_id, &ids)
+                .await
+                .map_err(Arc::new)?
+            {
+                out.insert(SegmentRollupKey { org_id, segment_id }, rollup);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<TierRollupKey> for Loaders {
+    type Value = Rollup;
+    type Error = Arc<DbError>;
+
+    async fn load(
+        &self,
+        keys: &[TierRollupKey],
+    ) -> Result<HashMap<TierRollupKey, Rollup>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(Arc::new)?;
+        let mut out = HashMap::new();
+        for (org_id, ids) in group(keys, |k| (k.org_id, k.tier_id)) {
+            for (tier_id, rollup) in rollups::by_tiers(&mut conn, org_id, &ids)
+                .await
+                .map_err(Arc::new)?
+            {
+                out.insert(TierRollupKey { org_id, tier_id }, rollup);
             }
         }
         Ok(out)

@@ -17,6 +17,7 @@
 //!   it satisfies across applicable tracks, ties broken by segment, track and ids (see
 //!   [`model`]). [`Program::progress`] explains the next tier up; [`Program::simulate`] runs a
 //!   draft program over many partners.
+//! - **Rollups** ([`Rollup`]): what the live partners of a segment or tier add up to.
 //! - **Policy**: only owners and admins read or change configuration and see rule notes.
 
 pub mod defaults;
@@ -25,6 +26,7 @@ pub mod evaluate;
 pub mod facts;
 pub mod model;
 pub mod policy;
+pub mod rollup;
 pub mod rules;
 pub mod slug;
 
@@ -38,6 +40,7 @@ pub use model::{
     SimulationSummary, Tier, TierProgress, Track, program_description,
 };
 pub use policy::{can_list_tiers, can_manage_program, can_read_program, can_see_rule_notes};
+pub use rollup::{Rollup, ScoreTotal};
 pub use rules::{
     Condition, MAX_RULE_NOTES_CHARS, MAX_RULE_VALUES, MAX_RULES, RequirementLogic, Rule, RuleDraft,
     RuleError, RuleProblem, RuleValue,

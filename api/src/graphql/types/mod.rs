@@ -20,6 +20,7 @@ pub mod partner_enums;
 pub mod partner_filter;
 pub mod partner_import;
 pub mod partner_inputs;
+pub mod partner_rollup;
 pub mod partner_values;
 pub mod program;
 pub mod program_enums;

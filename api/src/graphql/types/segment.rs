@@ -1,9 +1,12 @@
 //! `Segment`: a broad grouping of partners, with its tracks.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use partnergraph_domain::program as domain;
 
+use crate::error::ApiResult;
+use crate::graphql::loaders::SegmentRollupKey;
 use crate::graphql::node::{NodeKind, encode_uuid};
+use crate::graphql::types::partner_rollup::PartnerRollup;
 use crate::graphql::types::program_enums::SegmentFamilyValue;
 use crate::graphql::types::requirement_rule::RequirementRule;
 use crate::graphql::types::track::Track;
@@ -61,5 +64,17 @@ impl Segment {
                 notes_visible: self.notes_visible,
             })
             .collect()
+    }
+
+    /// What the live (non-archived) partners in the segment add up to: count, pipeline,
+    /// revenue, average fit and health scores. Every segment rollup of a request is read
+    /// together. Null, with FORBIDDEN (NOT_FOUND for partner-role users), for those who may
+    /// not read the program configuration.
+    async fn rollup(&self, ctx: &Context<'_>) -> ApiResult<Option<PartnerRollup>> {
+        PartnerRollup::load(ctx, |org_id| SegmentRollupKey {
+            org_id,
+            segment_id: self.segment.id,
+        })
+        .await
     }
 }

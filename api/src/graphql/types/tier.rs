@@ -1,9 +1,12 @@
 //! `Tier`: a level of a track that partners progress through.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use partnergraph_domain::program as domain;
 
+use crate::error::ApiResult;
+use crate::graphql::loaders::TierRollupKey;
 use crate::graphql::node::{NodeKind, encode_uuid};
+use crate::graphql::types::partner_rollup::PartnerRollup;
 use crate::graphql::types::program_enums::TierColorValue;
 use crate::graphql::types::requirement_rule::RequirementRule;
 
@@ -43,5 +46,17 @@ impl Tier {
     /// track applies to.
     async fn requirement_logic(&self) -> Vec<RequirementRule> {
         RequirementRule::list(&self.tier.logic, self.notes_visible)
+    }
+
+    /// What the live (non-archived) partners holding the tier add up to: count, pipeline,
+    /// revenue, average fit and health scores. Every tier rollup of a request is read
+    /// together. Null, with FORBIDDEN (NOT_FOUND for partner-role users), for those who may
+    /// not read the program configuration.
+    async fn rollup(&self, ctx: &Context<'_>) -> ApiResult<Option<PartnerRollup>> {
+        PartnerRollup::load(ctx, |org_id| TierRollupKey {
+            org_id,
+            tier_id: self.tier.id,
+        })
+        .await
     }
 }
