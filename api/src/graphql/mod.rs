@@ -2,6 +2,7 @@
 
 pub mod connection;
 mod contacts;
+mod dashboards;
 pub(crate) mod deals;
 pub mod extensions;
 pub mod guard;

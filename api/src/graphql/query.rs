@@ -4,6 +4,7 @@ use async_graphql::{Context, MergedObject, Object};
 
 use crate::error::ApiResult;
 use crate::graphql::contacts::ContactMutation;
+use crate::graphql::dashboards::{DashboardMutation, DashboardQuery};
 use crate::graphql::deals::{DealMutation, DealQuery};
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::imports::ImportMutation;
@@ -39,6 +40,7 @@ pub struct Query(
     ProgramQuery,
     TierQuery,
     StrategyQuery,
+    DashboardQuery,
 );
 
 /// The mutation root.
@@ -53,4 +55,5 @@ pub struct Mutation(
     ProgramMutation,
     TierMutation,
     StrategyMutation,
+    DashboardMutation,
 );
