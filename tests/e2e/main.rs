@@ -2,6 +2,7 @@
 
 mod ai;
 mod contacts;
+mod dashboard;
 mod deal_imports;
 mod deals;
 mod identity;
