@@ -9,6 +9,7 @@ use crate::config::{BenchTarget, Cli, Command, ExportSchemaArgs, SeedDemoArgs, S
 use crate::server::Server;
 use crate::startup::StartupError;
 
+mod bench_dashboard;
 mod bench_hub;
 mod bench_tiers;
 
@@ -70,6 +71,15 @@ pub async fn run(cli: Cli, shutdown: CancellationToken) -> Result<(), StartupErr
                 deals,
                 use_database_url,
             } => bench_tiers::run(&cli.settings, partners, deals, use_database_url).await,
+            BenchTarget::Dashboard {
+                partners,
+                deals,
+                iterations,
+                use_database_url,
+            } => {
+                bench_dashboard::run(&cli.settings, partners, deals, iterations, use_database_url)
+                    .await
+            }
         },
         Command::SeedDemo(args) => seed_demo(&cli.settings, &args).await,
     }

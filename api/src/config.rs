@@ -112,10 +112,6 @@ pub enum BenchTarget {
         #[arg(long)]
         use_database_url: bool,
     },
-    /// Tier evaluation of a seeded organisation under a program of 5 tracks × 5 tiers × 5
-    /// rules: the first evaluation (every partner placed), one with nothing changed, and one
-    /// after 1% of partners changed, each split into load, evaluate and write, with the SQL
-    /// statements and partners written.
     /// The generation hub: publish→receive latency with many subscribers on one generation,
     /// and the memory an idle subscription holds.
     Hub {
@@ -132,6 +128,10 @@ pub enum BenchTarget {
         #[arg(long, default_value_t = 10_000)]
         idle_subscribers: usize,
     },
+    /// Tier evaluation of a seeded organisation under a program of 5 tracks × 5 tiers × 5
+    /// rules: the first evaluation (every partner placed), one with nothing changed, and one
+    /// after 1% of partners changed, each split into load, evaluate and write, with the SQL
+    /// statements and partners written.
     Tiers {
         /// Partners to seed first.
         #[arg(long, default_value_t = 100_000)]
@@ -140,6 +140,26 @@ pub enum BenchTarget {
         /// spread across tiers).
         #[arg(long, default_value_t = 300_000)]
         deals: u64,
+        /// Run on DATABASE_URL (e.g. PostgreSQL) in a fresh organisation instead of a
+        /// temporary SQLite file.
+        #[arg(long)]
+        use_database_url: bool,
+    },
+    /// The Intelligence dashboards over a seeded organisation placed in a program of
+    /// segments and tiers: latency (p50, p95) and SQL statements per request of the whole
+    /// executive dashboard, the same filtered by segment and tier, the whole partner
+    /// lifecycle view and every tile alone; then a check that a deal won through the API
+    /// shows in the next read.
+    Dashboard {
+        /// Partners to seed first.
+        #[arg(long, default_value_t = 100_000)]
+        partners: u64,
+        /// Deals to seed over them (drives pipeline, revenue and the win rate).
+        #[arg(long, default_value_t = 1_000_000)]
+        deals: u64,
+        /// Requests to time per shape.
+        #[arg(long, default_value_t = 20)]
+        iterations: usize,
         /// Run on DATABASE_URL (e.g. PostgreSQL) in a fresh organisation instead of a
         /// temporary SQLite file.
         #[arg(long)]

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod contacts;
+pub mod dashboards;
 pub mod deals;
 pub mod error;
 pub mod graphql;

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use partnergraph_domain::deals::{DealMotion, DealStatus};
 use partnergraph_domain::partners::{
-    PartnerCategory, PartnerStage, PartnerStatus, PartnerType, QuarterlyWeights, Score, TagCategory,
+    KeyStrength, PartnerCategory, PartnerStage, PartnerStatus, PartnerType, QuarterlyWeights,
+    Score, TagCategory,
 };
 use partnergraph_domain::{Currency, Money, Role};
 use partnergraph_persistence::audit::{self, AuditEntry};
@@ -121,6 +122,32 @@ const PRODUCTS: &[&str] = &[
     "Data Platform",
     "Integrations",
 ];
+const SUBTYPES: &[&str] = &[
+    "System integrator",
+    "Boutique consultancy",
+    "Managed service provider",
+    "Value-added reseller",
+    "ISV",
+    "Marketplace",
+];
+/// Key strengths an analysis may find, with a description.
+const STRENGTHS: &[(&str, &str)] = &[
+    ("Cloud expertise", "Runs migrations to the major clouds."),
+    ("Industry focus", "Deep knowledge of one vertical."),
+    ("Strong support", "A responsive support desk."),
+    ("Large customer base", "Many active customers to introduce."),
+    ("Certified team", "Certified consultants on staff."),
+    ("Fast delivery", "Short implementation times."),
+    ("Global reach", "Offices on several continents."),
+    ("Executive sponsorship", "Leadership backs the partnership."),
+    ("Marketing engine", "Runs joint campaigns well."),
+    ("Integration depth", "Builds and maintains integrations."),
+    (
+        "Security practice",
+        "Strong security and compliance offering.",
+    ),
+    ("Pricing flexibility", "Packages deals to fit budgets."),
+];
 const WORDS: &[&str] = &[
     "Apex", "Blue", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Iris", "Juniper",
     "Keystone", "Lumen", "Meridian", "Nimbus", "Orbit", "Pioneer", "Quartz", "Summit", "Tidal",
@@ -169,7 +196,7 @@ pub fn partner(rng: &mut Rng, org_id: Uuid, manager: Uuid, index: u64) -> Partne
     // Targets of $50,000 to $2,000,000, in cents.
     let target = 5_000_000 * i64::try_from(1 + rng.below(40)).unwrap_or(1);
     let created_at = now();
-    Partner {
+    let mut partner = Partner {
         org_id,
         id: Uuid::now_v7(),
         external_id: Some(format!("demo-{index}")),
@@ -220,7 +247,32 @@ pub fn partner(rng: &mut Rng, org_id: Uuid, manager: Uuid, index: u64) -> Partne
         archived_at: None,
         created_at,
         updated_at: created_at,
+    };
+    // Drawn after everything above, so that adding them left the rest of the data as it was.
+    partner.subtype = (rng.below(10) < 6).then(|| (*rng.pick(SUBTYPES)).to_owned());
+    if scored {
+        partner.insights.capacity = score(rng);
+        partner.insights.capability = score(rng);
+        partner.insights.commitment = score(rng);
+        partner.insights.customer_alignment = score(rng);
+        let mut labels = BTreeSet::new();
+        for _ in 0..rng.below(4) {
+            labels.insert(rng.below(STRENGTHS.len() as u64) as usize);
+        }
+        partner.insights.key_strengths = labels
+            .into_iter()
+            .filter_map(|i| {
+                let (label, description) = STRENGTHS[i];
+                KeyStrength::parse(
+                    label,
+                    Some(description),
+                    Some(i64::try_from(40 + rng.below(61)).unwrap_or(50)),
+                )
+                .ok()
+            })
+            .collect();
     }
+    partner
 }
 
 /// Deal `index` of the demo: attributed to a partner with a skew (a few partners hold most

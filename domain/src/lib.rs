@@ -7,6 +7,7 @@ mod macros;
 
 pub mod deals;
 pub mod identity;
+pub mod intelligence;
 pub mod money;
 pub mod partners;
 pub mod program;

@@ -242,6 +242,7 @@ pub(crate) struct FinancialsRow {
     active_deals: i64,
     closed_deals: i64,
     customers: i64,
+    won_deals: i64,
 }
 
 impl TryFrom<FinancialsRow> for Financials {
@@ -255,6 +256,7 @@ impl TryFrom<FinancialsRow> for Financials {
             product_revenue: Money::new(row.product_revenue_minor, currency),
             active_deals: row.active_deals,
             closed_deals: row.closed_deals,
+            won_deals: row.won_deals,
             customers: row.customers,
         })
     }
@@ -301,6 +303,7 @@ macro_rules! refresh_financials {
                         diesel::dsl::sql::<diesel::sql_types::BigInt>($crate::deals::ACTIVE_SQL),
                         diesel::dsl::sql::<diesel::sql_types::BigInt>($crate::deals::CLOSED_SQL),
                         diesel::dsl::sql::<diesel::sql_types::BigInt>($crate::deals::CUSTOMERS_SQL),
+                        diesel::dsl::sql::<diesel::sql_types::BigInt>($crate::deals::WON_SQL),
                     )),
             )
             .into_columns((
@@ -313,6 +316,7 @@ macro_rules! refresh_financials {
                 partner_financials::active_deals,
                 partner_financials::closed_deals,
                 partner_financials::customers,
+                partner_financials::won_deals,
             ))
             .execute($c)
             .await?;
@@ -333,6 +337,7 @@ pub(crate) const CLOSED_SQL: &str =
     "cast(count(case when deals.status in ('won', 'lost') then 1 end) as bigint)";
 pub(crate) const CUSTOMERS_SQL: &str =
     "cast(count(distinct case when deals.status = 'won' then deals.customer_domain end) as bigint)";
+pub(crate) const WON_SQL: &str = "cast(count(case when deals.status = 'won' then 1 end) as bigint)";
 
 /// Rows per multi-row insert: well under both backends' bind-parameter limits (17 columns).
 const BULK_CHUNK: usize = 500;

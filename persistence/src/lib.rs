@@ -6,6 +6,8 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod dashboard_preferences;
+pub mod dashboards;
 pub mod db;
 pub mod deals;
 pub mod edits;

@@ -517,6 +517,8 @@ diesel::table! {
         closed_deals -> BigInt,
         /// Distinct won customer domains.
         customers -> BigInt,
+        /// Won deals.
+        won_deals -> BigInt,
     }
 }
 
@@ -866,6 +868,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Each person's tile and metric visibility on the Intelligence dashboards.
+    dashboard_preferences (org_id, user_id, dashboard, item_kind, item) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// The person.
+        user_id -> crate::types::Uuid,
+        /// `executive` or `lifecycle`.
+        dashboard -> Text,
+        /// `tile` or `metric`.
+        item_kind -> Text,
+        /// The tile or metric (database form, e.g. `pipeline_by_stage`, `win_rate`).
+        item -> Text,
+        /// Shown (true) or hidden (false).
+        visible -> Bool,
+        /// Last change.
+        updated_at -> crate::types::UtcTimestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -901,4 +923,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     edit_conversations,
     edit_messages,
     edit_proposals,
+    dashboard_preferences,
 );

@@ -90,6 +90,8 @@ const CASES: &[Case] = &[
     Case { name: "clearPartnerTierOverride", target: Target::Partner, document: "mutation($id: ID!) { clearPartnerTierOverride(input: { partnerId: $id }) { partner { id name } } }" },
     Case { name: "evaluateTiers", target: Target::Partner, document: "mutation($id: ID!) { evaluateTiers(input: { partnerIds: [$id] }) { evaluated changed } }" },
     Case { name: "simulateTierEvaluation", target: Target::Partner, document: "query($id: ID!) { simulateTierEvaluation(input: { partnerId: $id, draft: { segments: [] } }) { segments tier { name } } }" },
+    Case { name: "executiveDashboard(filter.segmentId)", target: Target::Segment, document: "query($id: ID!) { executiveDashboard(filter: { segmentId: $id }) { metrics { key value } aiStrengths { label } areasToAddress { partners { name } } revenueByIndustry { key } } }" },
+    Case { name: "executiveDashboard(filter.tierId)", target: Target::Tier, document: "query($id: ID!) { executiveDashboard(filter: { tierId: $id }) { metrics { key value } aiStrengths { label } areasToAddress { partners { name } } revenueByIndustry { key } } }" },
     Case { name: "deleteTier", target: Target::Tier, document: "mutation($id: ID!) { deleteTier(input: { id: $id }) { deletedId } }" },
     Case { name: "refreshPartnerScores", target: Target::Partner, document: "mutation($id: ID!) { refreshPartnerScores(input: { partnerIds: [$id] }) { generations { id } } }" },
     Case { name: "node(Generation)", target: Target::Generation, document: "query($id: ID!) { node(id: $id) { id ... on Generation { status output } } }" },
@@ -169,6 +171,9 @@ const A_SECRETS: &[&str] = &[
     "A's secret segment",
     "A's secret customers",
     "A's secret pain",
+    "A's secret industry",
+    "A's secret region",
+    "A's secret subtype",
 ];
 
 async fn populate_a(app: &TestApp, mock: &MockServer) -> OrgA {
@@ -210,7 +215,7 @@ async fn populate_a(app: &TestApp, mock: &MockServer) -> OrgA {
         .query_as(&owner.access_token, "mutation { createApiKey(input: { name: \"A's key\", role: ADMIN }) { secret apiKey { id } } }", json!({}))
         .await;
     let partner = app
-        .query_as(&owner.access_token, "mutation { createPartner(input: { name: \"Initech Partner\", type: RESELLER }) { partner { id } } }", json!({}))
+        .query_as(&owner.access_token, "mutation { createPartner(input: { name: \"Initech Partner\", type: RESELLER, industry: \"A's secret industry\", regions: [\"A's secret region\"], subtype: \"A's secret subtype\", fitScore: 12 }) { partner { id } } }", json!({}))
         .await;
     let partner_id = partner["data"]["createPartner"]["partner"]["id"]
         .as_str()
@@ -491,6 +496,30 @@ async fn another_organisations_objects_are_not_found(backend: Backend) {
         b_view["data"],
         json!({ "deals": { "totalCount": 0 }, "dealRegistrations": { "totalCount": 0 }, "checkDealConflicts": { "hasConflicts": false } }),
         "{b_view}"
+    );
+    // B's dashboards add up B's one partner and nothing of A's.
+    let b_dashboards = app
+        .query_as(
+            &b.access_token,
+            "{ executiveDashboard { metrics { key value } aiStrengths { label } aiStrengthsMessage areasToAddress { partners { name } } pipelineByStage { key value { amountMinor } } revenueByIndustry { key } pipelineByIndustry { key value { amountMinor } } } partnerLifecycle { totalPartners coverageByRegion { key } coverageBySubtype { key } coverageByVertical { key } coverageByProductOffering { key } } }",
+            json!({}),
+        )
+        .await;
+    assert!(b_dashboards["errors"].is_null(), "{b_dashboards}");
+    let text = b_dashboards.to_string();
+    for secret in A_SECRETS {
+        assert!(!text.contains(secret), "`{secret}` leaked: {text}");
+    }
+    let b_metrics = &b_dashboards["data"]["executiveDashboard"]["metrics"];
+    assert_eq!(b_metrics[0]["value"], "1", "{b_dashboards}");
+    assert_eq!(
+        b_metrics[3]["value"], "USD 0",
+        "A's open deal: {b_dashboards}"
+    );
+    assert_eq!(b_metrics[7]["value"], "—", "A's fit score: {b_dashboards}");
+    assert_eq!(
+        b_dashboards["data"]["partnerLifecycle"]["totalPartners"], 1,
+        "{b_dashboards}"
     );
     let a_program = app
         .query_as(

@@ -3,6 +3,7 @@
 mod ai;
 mod analysis;
 mod contacts;
+mod dashboard;
 mod deal_imports;
 mod deals;
 mod identity;

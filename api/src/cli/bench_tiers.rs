@@ -111,7 +111,7 @@ fn ladder_rules(rank: usize, scale: i64) -> Vec<RuleDraft> {
 
 /// The benchmark program: one segment per family (membership by partner type), five tracks
 /// over them covering every partner type, five tiers of five rules in each.
-fn tier_program() -> Result<Program, StartupError> {
+pub(super) fn tier_program() -> Result<Program, StartupError> {
     type TrackSpec = (&'static str, &'static [PartnerType], i64);
     let families: [(&str, SegmentFamily, Vec<TrackSpec>); 3] = [
         (

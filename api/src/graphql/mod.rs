@@ -3,6 +3,7 @@
 mod analysis;
 pub mod connection;
 mod contacts;
+mod dashboards;
 pub(crate) mod deals;
 pub mod extensions;
 pub mod guard;

@@ -5,6 +5,7 @@ use async_graphql::{Context, MergedObject, Object};
 use crate::error::ApiResult;
 use crate::graphql::analysis::AnalysisMutation;
 use crate::graphql::contacts::ContactMutation;
+use crate::graphql::dashboards::{DashboardMutation, DashboardQuery};
 use crate::graphql::deals::{DealMutation, DealQuery};
 use crate::graphql::identity::{IdentityMutation, IdentityQuery};
 use crate::graphql::imports::ImportMutation;
@@ -40,6 +41,7 @@ pub struct Query(
     ProgramQuery,
     TierQuery,
     StrategyQuery,
+    DashboardQuery,
 );
 
 /// The mutation root.
@@ -55,4 +57,5 @@ pub struct Mutation(
     TierMutation,
     StrategyMutation,
     AnalysisMutation,
+    DashboardMutation,
 );

@@ -248,6 +248,8 @@ pub struct Financials {
     pub active_deals: i64,
     /// Won plus lost deals.
     pub closed_deals: i64,
+    /// Won deals (the win rate is `won_deals / closed_deals`).
+    pub won_deals: i64,
     /// Distinct customer domains of won deals.
     pub customers: i64,
 }
@@ -261,6 +263,7 @@ impl Financials {
             product_revenue: Money::zero(currency),
             active_deals: 0,
             closed_deals: 0,
+            won_deals: 0,
             customers: 0,
         }
     }
@@ -268,7 +271,7 @@ impl Financials {
     /// The rollups of `deals` (all in `currency`). Sums saturate rather than wrap.
     pub fn of<'a>(currency: Currency, deals: impl IntoIterator<Item = DealFacts<'a>>) -> Self {
         let (mut pipeline, mut revenue, mut product_revenue) = (0_i64, 0_i64, 0_i64);
-        let (mut active, mut closed) = (0, 0);
+        let (mut active, mut closed, mut won) = (0, 0, 0);
         let mut customers = BTreeSet::new();
         for deal in deals {
             match deal.status {
@@ -282,6 +285,7 @@ impl Financials {
                         product_revenue = product_revenue.saturating_add(deal.amount_minor);
                     }
                     closed += 1;
+                    won += 1;
                     customers.extend(deal.customer_domain);
                 }
                 DealStatus::Lost => closed += 1,
@@ -293,6 +297,7 @@ impl Financials {
             product_revenue: Money::new(product_revenue, currency),
             active_deals: active,
             closed_deals: closed,
+            won_deals: won,
             customers: i64::try_from(customers.len()).unwrap_or(i64::MAX),
         }
     }
@@ -414,6 +419,7 @@ mod tests {
         assert_eq!(f.product_revenue, usd(1_007));
         assert_eq!(f.active_deals, 2);
         assert_eq!(f.closed_deals, 5);
+        assert_eq!(f.won_deals, 4);
         assert_eq!(f.customers, 2, "distinct won customer domains");
         assert_eq!(
             Financials::of(Currency::USD, []),

@@ -313,6 +313,7 @@ mod tests {
             product_revenue: usd(700),
             active_deals: 2,
             closed_deals: 5,
+            won_deals: 4,
             customers: 3,
         };
         let facts = PartnerFacts::new(PartnerType::Reseller).with_financials(&financials);
