@@ -350,6 +350,9 @@ async fn seed_deals(db: &Database, org_id: Uuid, count: u64, seed: u64) -> Resul
     deals::refresh_financials_of(&mut conn, org_id, &ids).await
 }
 
+/// Partners generated before they are written together ([`partners::insert_bulk`]).
+const SEED_BATCH: usize = 1_000;
+
 /// What was seeded.
 #[derive(Debug, Clone)]
 pub struct Seeded {
@@ -398,6 +401,7 @@ pub async fn seed(
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
             let mut conn = db.conn().await?;
+            let mut batch = Vec::with_capacity(SEED_BATCH);
             let mut index = worker;
             while index < count {
                 let mut rng = Rng::new(seed ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
@@ -412,9 +416,14 @@ pub async fn seed(
                     changes: serde_json::json!({ "seed": { "after": index } }),
                     created_at: now(),
                 };
-                partners::create(&mut conn, &partner, &entry).await?;
+                batch.push((partner, entry));
+                if batch.len() == SEED_BATCH {
+                    partners::insert_bulk(&mut conn, &batch).await?;
+                    batch.clear();
+                }
                 index += workers;
             }
+            partners::insert_bulk(&mut conn, &batch).await?;
             Ok::<_, DbError>(())
         }));
     }

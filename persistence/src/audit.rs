@@ -55,7 +55,7 @@ pub struct AuditEntry {
 }
 
 /// The values of an insert of `entry`.
-type EntryValues = (
+pub(crate) type EntryValues = (
     diesel::dsl::Eq<audit_entries::org_id, DbUuid>,
     diesel::dsl::Eq<audit_entries::id, DbUuid>,
     diesel::dsl::Eq<audit_entries::subject_kind, &'static str>,
@@ -74,8 +74,13 @@ pub(crate) type InsertEntry = diesel::query_builder::InsertStatement<
 >;
 
 pub(crate) fn insert_statement(entry: &AuditEntry) -> InsertEntry {
+    diesel::insert_into(audit_entries::table).values(values(entry))
+}
+
+/// The column values of `entry` (a multi-row insert takes a `Vec` of them).
+pub(crate) fn values(entry: &AuditEntry) -> EntryValues {
     let (actor_kind, actor_id) = entry.actor.parts();
-    diesel::insert_into(audit_entries::table).values((
+    (
         audit_entries::org_id.eq(DbUuid(entry.org_id)),
         audit_entries::id.eq(DbUuid(entry.id)),
         audit_entries::subject_kind.eq(entry.subject_kind),
@@ -85,7 +90,7 @@ pub(crate) fn insert_statement(entry: &AuditEntry) -> InsertEntry {
         audit_entries::actor_id.eq(actor_id.map(DbUuid)),
         audit_entries::changes.eq(DbJson(entry.changes.clone())),
         audit_entries::created_at.eq(DbTimestamp(entry.created_at)),
-    ))
+    )
 }
 
 /// A stored entry.

@@ -748,6 +748,279 @@ pub async fn create(conn: &mut Conn, partner: &Partner, entry: &AuditEntry) -> R
         })
 }
 
+/// The rows of partner `$p` in every table it is stored in, as diesel values: `(core, insights,
+/// joint plan, list values, tags, stakeholders, strengths, plan items, overrides)`. The core
+/// values leave out the keys and `created_at`, which only an insert sets.
+macro_rules! partner_rows {
+    ($p:expr) => {{
+        let p: &Partner = $p;
+        let (org, pid) = (DbUuid(p.org_id), DbUuid(p.id));
+        let values = (
+            partners::external_id.eq(p.external_id.clone()),
+            partners::name.eq(p.name.clone()),
+            partners::domain.eq(p.domain.clone()),
+            partners::logo_url.eq(p.logo_url.clone()),
+            partners::industry.eq(p.industry.clone()),
+            partners::description.eq(p.description.clone()),
+            partners::employees.eq(p.employees),
+            partners::company_revenue_minor.eq(p.company_revenue.map(|m| m.minor())),
+            partners::company_revenue_currency
+                .eq(p.company_revenue.map(|m| m.currency().code().to_owned())),
+            partners::partner_type.eq(p.partner_type.as_str()),
+            partners::subtype.eq(p.subtype.clone()),
+            partners::category.eq(p.category.map(PartnerCategory::as_str)),
+            partners::tier_id.eq(p.tier_id.map(DbUuid)),
+            partners::tier_source.eq(p.tier_source.map(TierSource::as_str)),
+            partners::tier_evaluated_at.eq(p.tier_evaluated_at.map(DbTimestamp)),
+            partners::status.eq(p.status.as_str()),
+            partners::stage.eq(p.stage.as_str()),
+            partners::partner_manager_id.eq(p.partner_manager_id.map(DbUuid)),
+            partners::primary_contact_id.eq(p.primary_contact_id.map(DbUuid)),
+            partners::joint_value_proposition.eq(p.joint_value_proposition.clone()),
+            partners::executive_summary.eq(p.executive_summary.clone()),
+            partners::version.eq(p.version),
+            partners::archived_at.eq(p.archived_at.map(DbTimestamp)),
+            partners::updated_at.eq(DbTimestamp(p.updated_at)),
+        );
+        let insights = (
+            partner_insights::fit_score.eq(small(p.insights.fit_score)),
+            partner_insights::health_score.eq(small(p.insights.health_score)),
+            partner_insights::capacity_score.eq(small(p.insights.capacity)),
+            partner_insights::capability_score.eq(small(p.insights.capability)),
+            partner_insights::commitment_score.eq(small(p.insights.commitment)),
+            partner_insights::customer_alignment_score.eq(small(p.insights.customer_alignment)),
+            partner_insights::ai_summary.eq(p.insights.ai_summary.clone()),
+            partner_insights::analyzed_at.eq(p.insights.analyzed_at.map(DbTimestamp)),
+            partner_insights::capacity_rationale.eq(p.insights.four_c_rationales.capacity.clone()),
+            partner_insights::capability_rationale.eq(p
+                .insights
+                .four_c_rationales
+                .capability
+                .clone()),
+            partner_insights::commitment_rationale.eq(p
+                .insights
+                .four_c_rationales
+                .commitment
+                .clone()),
+            partner_insights::customer_alignment_rationale.eq(p
+                .insights
+                .four_c_rationales
+                .customer_alignment
+                .clone()),
+        );
+        let weights = p.joint_plan.quarterly_weights;
+        let plan = (
+            partner_joint_plans::currency.eq(p.joint_plan.currency.code().to_owned()),
+            partner_joint_plans::annual_revenue_target_minor
+                .eq(p.joint_plan.annual_revenue_target.map(|m| m.minor())),
+            partner_joint_plans::q1_weight.eq(weights.map(|w| i16::from(w.q1))),
+            partner_joint_plans::q2_weight.eq(weights.map(|w| i16::from(w.q2))),
+            partner_joint_plans::q3_weight.eq(weights.map(|w| i16::from(w.q3))),
+            partner_joint_plans::q4_weight.eq(weights.map(|w| i16::from(w.q4))),
+        );
+        let lists: Vec<_> = [
+            (ListField::Regions, &p.regions),
+            (ListField::Languages, &p.languages),
+            (ListField::Services, &p.services),
+            (ListField::Products, &p.products),
+        ]
+        .into_iter()
+        .flat_map(|(field, values)| {
+            values.iter().enumerate().map(move |(i, value)| {
+                (
+                    partner_list_values::org_id.eq(org),
+                    partner_list_values::partner_id.eq(pid),
+                    partner_list_values::field.eq(field.as_str()),
+                    partner_list_values::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                    partner_list_values::value.eq(value.clone()),
+                )
+            })
+        })
+        .collect();
+        let tags: Vec<_> = p
+            .tags
+            .iter()
+            .map(|(category, tag)| {
+                (
+                    partner_tags::org_id.eq(org),
+                    partner_tags::partner_id.eq(pid),
+                    partner_tags::category.eq(category.as_str()),
+                    partner_tags::tag.eq(tag.clone()),
+                )
+            })
+            .collect();
+        let stakeholders: Vec<_> = p
+            .key_stakeholders
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    partner_stakeholders::org_id.eq(org),
+                    partner_stakeholders::partner_id.eq(pid),
+                    partner_stakeholders::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                    partner_stakeholders::name.eq(s.name.clone()),
+                    partner_stakeholders::role.eq(s.role.clone()),
+                    partner_stakeholders::email.eq(s.email.as_ref().map(|e| e.as_str())),
+                )
+            })
+            .collect();
+        let strengths: Vec<_> = p
+            .insights
+            .key_strengths
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    partner_strengths::org_id.eq(org),
+                    partner_strengths::partner_id.eq(pid),
+                    partner_strengths::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                    partner_strengths::label.eq(s.label.clone()),
+                    partner_strengths::description.eq(s.description.clone()),
+                    partner_strengths::score.eq(small(s.score)),
+                )
+            })
+            .collect();
+        let items: Vec<_> = p
+            .joint_plan
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                (
+                    joint_plan_items::org_id.eq(org),
+                    joint_plan_items::partner_id.eq(pid),
+                    joint_plan_items::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
+                    joint_plan_items::kind.eq(item.kind.as_str()),
+                    joint_plan_items::name.eq(item.name.clone()),
+                    joint_plan_items::description.eq(item.description.clone()),
+                    joint_plan_items::url.eq(item.url.clone()),
+                )
+            })
+            .collect();
+        let overrides: Vec<_> = p
+            .overridden_fields
+            .iter()
+            .map(|f| {
+                (
+                    partner_overrides::org_id.eq(org),
+                    partner_overrides::partner_id.eq(pid),
+                    partner_overrides::field.eq(f.as_str()),
+                )
+            })
+            .collect();
+        (
+            values,
+            insights,
+            plan,
+            lists,
+            tags,
+            stakeholders,
+            strengths,
+            items,
+            overrides,
+        )
+    }};
+}
+
+/// Partners per transaction of [`insert_bulk`]; a multi-row insert binds every column of every
+/// row, and PostgreSQL takes at most 65,535 parameters a statement.
+const BULK_CHUNK: usize = 500;
+
+/// Creates many partners (version 1) with their audit entries and empty rollups, for seeding
+/// and benchmarks: on PostgreSQL one multi-row insert per table for every 500 partners, in
+/// one transaction; on SQLite, as [`create`] does, one transaction per partner.
+pub async fn insert_bulk(conn: &mut Conn, new: &[(Partner, AuditEntry)]) -> Result<(), DbError> {
+    for chunk in new.chunks(BULK_CHUNK) {
+        let c: &mut diesel_async::AsyncPgConnection = match conn {
+            Conn::Postgres(c) => c,
+            Conn::Sqlite(_) => {
+                for (partner, entry) in chunk {
+                    create(conn, partner, entry).await?;
+                }
+                continue;
+            }
+        };
+        let (mut core, mut insights, mut plans, mut ids) = (vec![], vec![], vec![], vec![]);
+        let (mut lists, mut tags, mut stakeholders, mut strengths, mut items, mut overrides) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut entries = Vec::with_capacity(chunk.len());
+        for (p, entry) in chunk {
+            let (org, pid) = (DbUuid(p.org_id), DbUuid(p.id));
+            let rows = partner_rows!(p);
+            core.push((
+                partners::org_id.eq(org),
+                partners::id.eq(pid),
+                partners::created_at.eq(DbTimestamp(p.created_at)),
+                rows.0,
+            ));
+            insights.push((
+                partner_insights::org_id.eq(org),
+                partner_insights::partner_id.eq(pid),
+                rows.1,
+            ));
+            plans.push((
+                partner_joint_plans::org_id.eq(org),
+                partner_joint_plans::partner_id.eq(pid),
+                rows.2,
+            ));
+            lists.extend(rows.3);
+            tags.extend(rows.4);
+            stakeholders.extend(rows.5);
+            strengths.extend(rows.6);
+            items.extend(rows.7);
+            overrides.extend(rows.8);
+            entries.push(audit::values(entry));
+            ids.push((org, pid));
+        }
+        c.transaction(async |c| {
+            diesel::insert_into(partners::table)
+                .values(core)
+                .execute(c)
+                .await?;
+            diesel::insert_into(partner_insights::table)
+                .values(insights)
+                .execute(c)
+                .await?;
+            diesel::insert_into(partner_joint_plans::table)
+                .values(plans)
+                .execute(c)
+                .await?;
+            macro_rules! insert_rows {
+                ($($rows:ident => $table:ident),+) => {$(
+                    if !$rows.is_empty() {
+                        diesel::insert_into($table::table).values($rows).execute(c).await?;
+                    }
+                )+};
+            }
+            insert_rows!(
+                lists => partner_list_values,
+                tags => partner_tags,
+                stakeholders => partner_stakeholders,
+                strengths => partner_strengths,
+                items => joint_plan_items,
+                overrides => partner_overrides
+            );
+            // Rollups per organisation in the chunk (a seed has one).
+            let orgs: BTreeSet<DbUuid> = ids.iter().map(|(org, _)| *org).collect();
+            for org in orgs {
+                let of_org: Vec<DbUuid> = ids
+                    .iter()
+                    .filter(|(o, _)| *o == org)
+                    .map(|(_, id)| *id)
+                    .collect();
+                refresh_financials!(c, org, of_org);
+            }
+            diesel::insert_into(crate::schema::audit_entries::table)
+                .values(entries)
+                .execute(c)
+                .await?;
+            Ok::<_, diesel::result::Error>(())
+        })
+        .await?;
+    }
+    Ok(())
+}
+
 /// Replaces a partner's stored state with `partner` if its version is still
 /// `expected_version`; `partner.version` must be `expected_version + 1`.
 pub async fn update(
@@ -792,151 +1065,8 @@ async fn write(
     entry: &AuditEntry,
 ) -> Result<(), WriteError> {
     let (org, pid) = (DbUuid(p.org_id), DbUuid(p.id));
-    let values = (
-        partners::external_id.eq(p.external_id.clone()),
-        partners::name.eq(p.name.clone()),
-        partners::domain.eq(p.domain.clone()),
-        partners::logo_url.eq(p.logo_url.clone()),
-        partners::industry.eq(p.industry.clone()),
-        partners::description.eq(p.description.clone()),
-        partners::employees.eq(p.employees),
-        partners::company_revenue_minor.eq(p.company_revenue.map(|m| m.minor())),
-        partners::company_revenue_currency
-            .eq(p.company_revenue.map(|m| m.currency().code().to_owned())),
-        partners::partner_type.eq(p.partner_type.as_str()),
-        partners::subtype.eq(p.subtype.clone()),
-        partners::category.eq(p.category.map(PartnerCategory::as_str)),
-        partners::tier_id.eq(p.tier_id.map(DbUuid)),
-        partners::tier_source.eq(p.tier_source.map(TierSource::as_str)),
-        partners::tier_evaluated_at.eq(p.tier_evaluated_at.map(DbTimestamp)),
-        partners::status.eq(p.status.as_str()),
-        partners::stage.eq(p.stage.as_str()),
-        partners::partner_manager_id.eq(p.partner_manager_id.map(DbUuid)),
-        partners::primary_contact_id.eq(p.primary_contact_id.map(DbUuid)),
-        partners::joint_value_proposition.eq(p.joint_value_proposition.clone()),
-        partners::executive_summary.eq(p.executive_summary.clone()),
-        partners::version.eq(p.version),
-        partners::archived_at.eq(p.archived_at.map(DbTimestamp)),
-        partners::updated_at.eq(DbTimestamp(p.updated_at)),
-    );
-    let insights = (
-        partner_insights::fit_score.eq(small(p.insights.fit_score)),
-        partner_insights::health_score.eq(small(p.insights.health_score)),
-        partner_insights::capacity_score.eq(small(p.insights.capacity)),
-        partner_insights::capability_score.eq(small(p.insights.capability)),
-        partner_insights::commitment_score.eq(small(p.insights.commitment)),
-        partner_insights::customer_alignment_score.eq(small(p.insights.customer_alignment)),
-        partner_insights::ai_summary.eq(p.insights.ai_summary.clone()),
-        partner_insights::analyzed_at.eq(p.insights.analyzed_at.map(DbTimestamp)),
-        partner_insights::capacity_rationale.eq(p.insights.four_c_rationales.capacity.clone()),
-        partner_insights::capability_rationale.eq(p.insights.four_c_rationales.capability.clone()),
-        partner_insights::commitment_rationale.eq(p.insights.four_c_rationales.commitment.clone()),
-        partner_insights::customer_alignment_rationale.eq(p
-            .insights
-            .four_c_rationales
-            .customer_alignment
-            .clone()),
-    );
-    let weights = p.joint_plan.quarterly_weights;
-    let plan = (
-        partner_joint_plans::currency.eq(p.joint_plan.currency.code().to_owned()),
-        partner_joint_plans::annual_revenue_target_minor
-            .eq(p.joint_plan.annual_revenue_target.map(|m| m.minor())),
-        partner_joint_plans::q1_weight.eq(weights.map(|w| i16::from(w.q1))),
-        partner_joint_plans::q2_weight.eq(weights.map(|w| i16::from(w.q2))),
-        partner_joint_plans::q3_weight.eq(weights.map(|w| i16::from(w.q3))),
-        partner_joint_plans::q4_weight.eq(weights.map(|w| i16::from(w.q4))),
-    );
-    let lists: Vec<_> = [
-        (ListField::Regions, &p.regions),
-        (ListField::Languages, &p.languages),
-        (ListField::Services, &p.services),
-        (ListField::Products, &p.products),
-    ]
-    .into_iter()
-    .flat_map(|(field, values)| {
-        values.iter().enumerate().map(move |(i, value)| {
-            (
-                partner_list_values::org_id.eq(org),
-                partner_list_values::partner_id.eq(pid),
-                partner_list_values::field.eq(field.as_str()),
-                partner_list_values::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
-                partner_list_values::value.eq(value.clone()),
-            )
-        })
-    })
-    .collect();
-    let tags: Vec<_> = p
-        .tags
-        .iter()
-        .map(|(category, tag)| {
-            (
-                partner_tags::org_id.eq(org),
-                partner_tags::partner_id.eq(pid),
-                partner_tags::category.eq(category.as_str()),
-                partner_tags::tag.eq(tag.clone()),
-            )
-        })
-        .collect();
-    let stakeholders: Vec<_> = p
-        .key_stakeholders
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            (
-                partner_stakeholders::org_id.eq(org),
-                partner_stakeholders::partner_id.eq(pid),
-                partner_stakeholders::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
-                partner_stakeholders::name.eq(s.name.clone()),
-                partner_stakeholders::role.eq(s.role.clone()),
-                partner_stakeholders::email.eq(s.email.as_ref().map(|e| e.as_str())),
-            )
-        })
-        .collect();
-    let strengths: Vec<_> = p
-        .insights
-        .key_strengths
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            (
-                partner_strengths::org_id.eq(org),
-                partner_strengths::partner_id.eq(pid),
-                partner_strengths::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
-                partner_strengths::label.eq(s.label.clone()),
-                partner_strengths::description.eq(s.description.clone()),
-                partner_strengths::score.eq(small(s.score)),
-            )
-        })
-        .collect();
-    let items: Vec<_> = p
-        .joint_plan
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            (
-                joint_plan_items::org_id.eq(org),
-                joint_plan_items::partner_id.eq(pid),
-                joint_plan_items::position.eq(i32::try_from(i).unwrap_or(i32::MAX)),
-                joint_plan_items::kind.eq(item.kind.as_str()),
-                joint_plan_items::name.eq(item.name.clone()),
-                joint_plan_items::description.eq(item.description.clone()),
-                joint_plan_items::url.eq(item.url.clone()),
-            )
-        })
-        .collect();
-    let overrides: Vec<_> = p
-        .overridden_fields
-        .iter()
-        .map(|f| {
-            (
-                partner_overrides::org_id.eq(org),
-                partner_overrides::partner_id.eq(pid),
-                partner_overrides::field.eq(f.as_str()),
-            )
-        })
-        .collect();
+    let (values, insights, plan, lists, tags, stakeholders, strengths, items, overrides) =
+        partner_rows!(p);
     let created_at = DbTimestamp(p.created_at);
     let insert_entry = audit::insert_statement(entry);
     run!(conn, |c| {
