@@ -328,12 +328,12 @@ pub async fn coverage(
     let mut conn = services.db.conn().await?;
     let rows = match tile {
         DashboardTile::CoverageByRegion => {
-            dashboards::coverage_by_list(&mut conn, scope, &[ListField::Regions]).await?
+            dashboards::coverage_by_list(&mut conn, scope.org_id, &[ListField::Regions]).await?
         }
         DashboardTile::CoverageByProductOffering => {
             dashboards::coverage_by_list(
                 &mut conn,
-                scope,
+                scope.org_id,
                 &[ListField::Services, ListField::Products],
             )
             .await?

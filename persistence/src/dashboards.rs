@@ -1,14 +1,17 @@
 //! The Intelligence dashboards: one aggregate statement per tile over the partners in scope.
 //!
-//! Every tile reads `partners` (archived partners excluded, as in the partners table) joined
-//! with what it sums: the per-partner rollups of `partner_financials` (so a tile never reads
-//! deals), `partner_insights`, `partner_joint_plans`, `partner_strengths` or
-//! `partner_list_values`. The executive dashboard's scope may narrow to the partners of a
-//! segment (`partner_segments`) and to the holders of a tier; the filter is part of each
-//! statement. Sums are cast to `bigint` because PostgreSQL sums bigints into numerics.
+//! Every tile reads `partner_facts`: one narrow row per partner holding what the tiles
+//! aggregate (profile columns, the deal rollups, the joint-plan target, the AI scores), which
+//! triggers copy from `partners`, `partner_financials`, `partner_insights` and
+//! `partner_joint_plans` in the transaction that writes them (decision record 0005). A tile
+//! therefore scans one narrow table, never the wide partners table or the deals, and is
+//! exact after every committed write. Archived partners are excluded, as in the partners
+//! table. The executive dashboard's scope may narrow to the partners of a segment
+//! (`partner_segments`) and to the holders of a tier; the filter is part of each statement.
+//! Sums are cast to `bigint` because PostgreSQL sums bigints into numerics.
 //!
-//! The areas-to-address tile is the named exception to diesel expressions: it ranks partners
-//! per 4C dimension with window functions over a `union all`, which diesel's DSL cannot
+//! The areas-to-address tile is the named exception to diesel expressions: it unions an
+//! aggregate and an ordered, limited read per 4C dimension, which diesel's DSL cannot
 //! express. Its SQL is written once, in the subset both engines share, and binds its values
 //! as `$1`, `$2`, … (PostgreSQL's positional parameters are named parameters to SQLite, bound
 //! in order of first appearance, so the numbering must follow that order).
@@ -29,8 +32,8 @@ use crate::db::Conn;
 use crate::error::DbError;
 use crate::run;
 use crate::schema::{
-    organizations, partner_financials, partner_insights, partner_joint_plans, partner_list_values,
-    partner_segments, partner_strengths, partners, program_tiers, program_tracks,
+    organizations, partner_facts, partner_list_values, partner_segments, partner_strengths,
+    program_tiers, program_tracks,
 };
 use crate::types::{DbTimestamp, DbUuid, UtcTimestamp};
 
@@ -57,17 +60,17 @@ impl Scope {
     }
 }
 
-/// Narrows a boxed query over `partners` (joined with anything) to `$scope`.
+/// Narrows a boxed query over `partner_facts` (joined with anything) to `$scope`.
 macro_rules! scoped {
     ($query:expr, $scope:expr) => {{
         let scope: &Scope = $scope;
         let org = DbUuid(scope.org_id);
         let mut query = $query
-            .filter(partners::org_id.eq(org))
-            .filter(partners::archived_at.is_null());
+            .filter(partner_facts::org_id.eq(org))
+            .filter(partner_facts::archived_at.is_null());
         if let Some(segment) = scope.segment_id {
             query = query.filter(
-                partners::id.eq_any(
+                partner_facts::partner_id.eq_any(
                     partner_segments::table
                         .filter(partner_segments::org_id.eq(org))
                         .filter(partner_segments::segment_id.eq(DbUuid(segment)))
@@ -76,7 +79,7 @@ macro_rules! scoped {
             );
         }
         if let Some(tier) = scope.tier_id {
-            query = query.filter(partners::tier_id.eq(DbUuid(tier)));
+            query = query.filter(partner_facts::tier_id.eq(DbUuid(tier)));
         }
         query
     }};
@@ -154,51 +157,38 @@ pub async fn figures(
     );
     let code = currency.code().to_owned();
     let row: Row = run!(conn, |c| {
-        let base = partners::table
-            .inner_join(
-                partner_financials::table.on(partner_financials::org_id
-                    .eq(partners::org_id)
-                    .and(partner_financials::partner_id.eq(partners::id))),
-            )
-            .left_join(
-                partner_insights::table.on(partner_insights::org_id
-                    .eq(partners::org_id)
-                    .and(partner_insights::partner_id.eq(partners::id))),
-            )
-            .left_join(
-                partner_joint_plans::table.on(partner_joint_plans::org_id
-                    .eq(partners::org_id)
-                    .and(partner_joint_plans::partner_id.eq(partners::id))
-                    // a target in another currency cannot be compared with revenue
-                    .and(partner_joint_plans::currency.eq(code.clone()))
-                    .and(partner_joint_plans::annual_revenue_target_minor.is_not_null())),
-            )
+        let base = partner_facts::table
             .select((
                 (
                     sql::<BigInt>("cast(count(*) as bigint)"),
                     sql::<BigInt>(
-                        "cast(count(case when partners.status = 'active' then 1 end) as bigint)",
+                        "cast(count(case when partner_facts.status = 'active' then 1 end) as bigint)",
                     ),
-                    sql::<BigInt>("cast(count(case when partners.created_at >= ")
+                    sql::<BigInt>("cast(count(case when partner_facts.created_at >= ")
                         .bind::<UtcTimestamp, _>(DbTimestamp(quarter_start))
                         .sql(" then 1 end) as bigint)"),
-                    sql::<BigInt>("cast(coalesce(sum(partner_financials.pipeline_minor), 0) as bigint)"),
-                    sql::<BigInt>("cast(coalesce(sum(partner_financials.revenue_minor), 0) as bigint)"),
+                    sql::<BigInt>("cast(coalesce(sum(partner_facts.pipeline_minor), 0) as bigint)"),
+                    sql::<BigInt>("cast(coalesce(sum(partner_facts.revenue_minor), 0) as bigint)"),
+                    // a target in another currency cannot be compared with revenue
                     sql::<BigInt>(
-                        "cast(coalesce(sum(partner_joint_plans.annual_revenue_target_minor), 0) as bigint)",
-                    ),
+                        "cast(coalesce(sum(case when partner_facts.target_currency = ",
+                    )
+                    .bind::<Text, _>(code.clone())
+                    .sql(" then partner_facts.target_minor end), 0) as bigint)"),
                     sql::<BigInt>(
-                        "cast(coalesce(sum(case when partner_joint_plans.partner_id is not null \
-                         then partner_financials.revenue_minor end), 0) as bigint)",
-                    ),
+                        "cast(coalesce(sum(case when partner_facts.target_minor is not null \
+                         and partner_facts.target_currency = ",
+                    )
+                    .bind::<Text, _>(code.clone())
+                    .sql(" then partner_facts.revenue_minor end), 0) as bigint)"),
                 ),
                 (
-                    sql::<BigInt>("cast(coalesce(sum(partner_financials.won_deals), 0) as bigint)"),
-                    sql::<BigInt>("cast(coalesce(sum(partner_financials.closed_deals), 0) as bigint)"),
-                    sql::<BigInt>("cast(coalesce(sum(partner_insights.fit_score), 0) as bigint)"),
-                    sql::<BigInt>("cast(count(partner_insights.fit_score) as bigint)"),
-                    sql::<BigInt>("cast(coalesce(sum(partner_insights.health_score), 0) as bigint)"),
-                    sql::<BigInt>("cast(count(partner_insights.health_score) as bigint)"),
+                    sql::<BigInt>("cast(coalesce(sum(partner_facts.won_deals), 0) as bigint)"),
+                    sql::<BigInt>("cast(coalesce(sum(partner_facts.closed_deals), 0) as bigint)"),
+                    sql::<BigInt>("cast(coalesce(sum(partner_facts.fit_score), 0) as bigint)"),
+                    sql::<BigInt>("cast(count(partner_facts.fit_score) as bigint)"),
+                    sql::<BigInt>("cast(coalesce(sum(partner_facts.health_score), 0) as bigint)"),
+                    sql::<BigInt>("cast(count(partner_facts.health_score) as bigint)"),
                 ),
             ))
             .into_boxed();
@@ -253,9 +243,9 @@ pub async fn common_strengths(
     let rows: Vec<(String, Option<String>, i64, i64, i64)> = run!(conn, |c| {
         let base = partner_strengths::table
             .inner_join(
-                partners::table.on(partners::org_id
+                partner_facts::table.on(partner_facts::org_id
                     .eq(partner_strengths::org_id)
-                    .and(partners::id.eq(partner_strengths::partner_id))),
+                    .and(partner_facts::partner_id.eq(partner_strengths::partner_id))),
             )
             .group_by(sql::<Text>(KEY))
             .select((
@@ -302,12 +292,14 @@ pub struct LowDimension {
     pub lowest: Vec<Uuid>,
 }
 
+/// A row of [`low_dimensions_sql`]: a dimension's aggregate (no partner) or one of its lowest
+/// partners (no aggregate).
 #[derive(QueryableByName)]
 struct LowRow {
     #[diesel(sql_type = Text)]
     dimension: String,
-    #[diesel(sql_type = crate::types::Uuid)]
-    partner_id: DbUuid,
+    #[diesel(sql_type = Nullable<crate::types::Uuid>)]
+    partner_id: Option<DbUuid>,
     #[diesel(sql_type = BigInt)]
     low_partners: i64,
     #[diesel(sql_type = BigInt)]
@@ -324,14 +316,16 @@ fn score_column(dimension: FourCDimension) -> &'static str {
     }
 }
 
-/// The SQL of [`low_dimensions`] for `scope`: the filter's parameters are numbered after the
+/// The SQL of [`low_dimensions`] for `scope`: per dimension, an aggregate row (how many score
+/// low, the sum of their scores) and the `per_dimension` lowest partners, read in order from
+/// the dimension's partial index. The filter's parameters are numbered after the
 /// organisation's (`$1`) in the order they first appear.
 fn low_dimensions_sql(scope: &Scope, per_dimension: usize) -> String {
     let mut next = 2;
     let mut filter = String::from("p.org_id = $1 and p.archived_at is null");
     if scope.segment_id.is_some() {
         filter.push_str(&format!(
-            " and p.id in (select s.partner_id from partner_segments s \
+            " and p.partner_id in (select s.partner_id from partner_segments s \
              where s.org_id = $1 and s.segment_id = ${next})"
         ));
         next += 1;
@@ -339,30 +333,34 @@ fn low_dimensions_sql(scope: &Scope, per_dimension: usize) -> String {
     if scope.tier_id.is_some() {
         filter.push_str(&format!(" and p.tier_id = ${next}"));
     }
-    let low: Vec<String> = FourCDimension::ALL
+    let parts: Vec<String> = FourCDimension::ALL
         .iter()
-        .map(|dimension| {
+        .enumerate()
+        .flat_map(|(i, dimension)| {
             let column = score_column(*dimension);
-            format!(
-                "select '{dimension}' as dimension, i.partner_id, i.{column} as score, p.name \
-                 from partners p join partner_insights i \
-                 on i.org_id = p.org_id and i.partner_id = p.id \
-                 where {filter} and i.{column} < {LOW_SCORE_THRESHOLD}",
-                dimension = dimension.as_str(),
-            )
+            let dimension = dimension.as_str();
+            let low = format!("{filter} and p.{column} < {LOW_SCORE_THRESHOLD}");
+            [
+                format!(
+                    "select '{dimension}' as dimension, null as partner_id, \
+                     cast(count(*) as bigint) as low_partners, \
+                     cast(coalesce(sum(p.{column}), 0) as bigint) as score_sum, \
+                     null as score, null as name \
+                     from partner_facts p where {low}"
+                ),
+                format!(
+                    "select * from (select '{dimension}' as dimension, p.partner_id, \
+                     cast(0 as bigint) as low_partners, cast(0 as bigint) as score_sum, \
+                     p.{column} as score, p.name from partner_facts p where {low} \
+                     order by p.{column}, p.name, p.partner_id limit {per_dimension}) lowest_{i}"
+                ),
+            ]
         })
         .collect();
     format!(
-        "select ranked.dimension, ranked.partner_id, ranked.low_partners, ranked.score_sum \
-         from (select low.dimension, low.partner_id, \
-         cast(count(*) over (partition by low.dimension) as bigint) as low_partners, \
-         cast(sum(low.score) over (partition by low.dimension) as bigint) as score_sum, \
-         row_number() over (partition by low.dimension \
-         order by low.score, low.name, low.partner_id) as position \
-         from ({}) low) ranked \
-         where ranked.position <= {per_dimension} \
-         order by ranked.dimension, ranked.position",
-        low.join(" union all ")
+        "select u.dimension, u.partner_id, u.low_partners, u.score_sum from ({}) u \
+         order by u.dimension, u.score, u.name, u.partner_id",
+        parts.join(" union all ")
     )
 }
 
@@ -396,20 +394,23 @@ pub async fn low_dimensions(
     for row in rows {
         let dimension = FourCDimension::parse(&row.dimension)
             .ok_or_else(|| DbError::Corrupt(format!("unknown dimension `{}`", row.dimension)))?;
-        by_dimension
+        let entry = by_dimension
             .entry(dimension)
             .or_insert_with(|| LowDimension {
                 dimension,
-                partners: row.low_partners,
-                score_sum: row.score_sum,
+                partners: 0,
+                score_sum: 0,
                 lowest: Vec::new(),
-            })
-            .lowest
-            .push(row.partner_id.0);
+            });
+        match row.partner_id {
+            Some(partner) => entry.lowest.push(partner.0),
+            None => (entry.partners, entry.score_sum) = (row.low_partners, row.score_sum),
+        }
     }
     Ok(FourCDimension::ALL
         .into_iter()
         .filter_map(|dimension| by_dimension.remove(&dimension))
+        .filter(|low| low.partners > 0)
         .collect())
 }
 
@@ -421,18 +422,11 @@ pub async fn pipeline_by_stage(
     currency: Currency,
 ) -> Result<Vec<(PartnerStage, Money, i64)>, DbError> {
     let rows: Vec<(String, i64, i64)> = run!(conn, |c| {
-        let base = partners::table
-            .inner_join(
-                partner_financials::table.on(partner_financials::org_id
-                    .eq(partners::org_id)
-                    .and(partner_financials::partner_id.eq(partners::id))),
-            )
-            .group_by(partners::stage)
+        let base = partner_facts::table
+            .group_by(partner_facts::stage)
             .select((
-                partners::stage,
-                sql::<BigInt>(
-                    "cast(coalesce(sum(partner_financials.pipeline_minor), 0) as bigint)",
-                ),
+                partner_facts::stage,
+                sql::<BigInt>("cast(coalesce(sum(partner_facts.pipeline_minor), 0) as bigint)"),
                 sql::<BigInt>("cast(count(*) as bigint)"),
             ))
             .into_boxed();
@@ -468,19 +462,12 @@ pub async fn by_industry(
     currency: Currency,
 ) -> Result<Vec<IndustryTotals>, DbError> {
     let rows: Vec<(Option<String>, i64, i64, i64)> = run!(conn, |c| {
-        let base = partners::table
-            .inner_join(
-                partner_financials::table.on(partner_financials::org_id
-                    .eq(partners::org_id)
-                    .and(partner_financials::partner_id.eq(partners::id))),
-            )
-            .group_by(partners::industry)
+        let base = partner_facts::table
+            .group_by(partner_facts::industry)
             .select((
-                partners::industry,
-                sql::<BigInt>(
-                    "cast(coalesce(sum(partner_financials.pipeline_minor), 0) as bigint)",
-                ),
-                sql::<BigInt>("cast(coalesce(sum(partner_financials.revenue_minor), 0) as bigint)"),
+                partner_facts::industry,
+                sql::<BigInt>("cast(coalesce(sum(partner_facts.pipeline_minor), 0) as bigint)"),
+                sql::<BigInt>("cast(coalesce(sum(partner_facts.revenue_minor), 0) as bigint)"),
                 sql::<BigInt>("cast(count(*) as bigint)"),
             ))
             .into_boxed();
@@ -503,11 +490,11 @@ pub async fn stage_status_counts(
     scope: &Scope,
 ) -> Result<Vec<(PartnerStage, PartnerStatus, i64)>, DbError> {
     let rows: Vec<(String, String, i64)> = run!(conn, |c| {
-        let base = partners::table
-            .group_by((partners::stage, partners::status))
+        let base = partner_facts::table
+            .group_by((partner_facts::stage, partner_facts::status))
             .select((
-                partners::stage,
-                partners::status,
+                partner_facts::stage,
+                partner_facts::status,
                 sql::<BigInt>("cast(count(*) as bigint)"),
             ))
             .into_boxed();
@@ -526,31 +513,58 @@ pub async fn stage_status_counts(
         .collect()
 }
 
-/// Partners per value of the list fields `fields` (one statement; a partner listing a value
-/// in two of the fields counts once). Partners with none of the fields' values count under
-/// `None`.
+/// Partners of the organisation per value of the list fields `fields` (one statement; a
+/// partner listing a value in two of the fields counts once). Partners with none of the
+/// fields' values count under `None`. Archived partners are left out.
+///
+/// Counted from the list values' own index (`org_id, field, value, partner_id`), less the
+/// values of archived partners (few, from a partial index), rather than by joining every
+/// partner: the whole organisation is always in scope here.
 pub async fn coverage_by_list(
     conn: &mut Conn,
-    scope: &Scope,
+    org_id: Uuid,
     fields: &[ListField],
 ) -> Result<Vec<(Option<String>, i64)>, DbError> {
+    let org = DbUuid(org_id);
+    // Values are unique within a field of a partner, so one field needs no `distinct`.
+    let count = if fields.len() > 1 {
+        "cast(count(distinct partner_list_values.partner_id) as bigint)"
+    } else {
+        "cast(count(*) as bigint)"
+    };
     let fields: Vec<&'static str> = fields.iter().map(|f| f.as_str()).collect();
-    Ok(run!(conn, |c| {
-        let base = partners::table
-            .left_join(
-                partner_list_values::table.on(partner_list_values::org_id
-                    .eq(partners::org_id)
-                    .and(partner_list_values::partner_id.eq(partners::id))
-                    .and(partner_list_values::field.eq_any(fields.clone()))),
-            )
-            .group_by(partner_list_values::value)
+    let rows: Vec<(Option<String>, i64)> = run!(conn, |c| {
+        let archived = partner_facts::table
+            .filter(partner_facts::org_id.eq(partner_list_values::org_id))
+            .filter(partner_facts::partner_id.eq(partner_list_values::partner_id))
+            .filter(partner_facts::archived_at.is_not_null());
+        let listed = partner_list_values::table
+            .filter(partner_list_values::org_id.eq(partner_facts::org_id))
+            .filter(partner_list_values::partner_id.eq(partner_facts::partner_id))
+            .filter(partner_list_values::field.eq_any(fields.clone()));
+        let unlisted = partner_facts::table
+            .filter(partner_facts::org_id.eq(org))
+            .filter(partner_facts::archived_at.is_null())
+            .filter(diesel::dsl::not(diesel::dsl::exists(listed)))
             .select((
-                partner_list_values::value.nullable(),
-                sql::<BigInt>("cast(count(distinct partners.id) as bigint)"),
-            ))
-            .into_boxed();
-        scoped!(base, scope).load(c).await
-    })?)
+                sql::<Nullable<Text>>("null"),
+                sql::<BigInt>("cast(count(*) as bigint)"),
+            ));
+        partner_list_values::table
+            .filter(partner_list_values::org_id.eq(org))
+            .filter(partner_list_values::field.eq_any(fields.clone()))
+            .filter(diesel::dsl::not(diesel::dsl::exists(archived)))
+            .group_by(partner_list_values::value)
+            .select((partner_list_values::value.nullable(), sql::<BigInt>(count)))
+            .union_all(unlisted)
+            .load(c)
+            .await
+    })?;
+    // the unlisted partners' row is there even when there are none
+    Ok(rows
+        .into_iter()
+        .filter(|(_, partners)| *partners > 0)
+        .collect())
 }
 
 /// Partners per subtype (`None`: without one), one statement.
@@ -559,9 +573,12 @@ pub async fn coverage_by_subtype(
     scope: &Scope,
 ) -> Result<Vec<(Option<String>, i64)>, DbError> {
     Ok(run!(conn, |c| {
-        let base = partners::table
-            .group_by(partners::subtype)
-            .select((partners::subtype, sql::<BigInt>("cast(count(*) as bigint)")))
+        let base = partner_facts::table
+            .group_by(partner_facts::subtype)
+            .select((
+                partner_facts::subtype,
+                sql::<BigInt>("cast(count(*) as bigint)"),
+            ))
             .into_boxed();
         scoped!(base, scope).load(c).await
     })?)
@@ -573,10 +590,10 @@ pub async fn coverage_by_industry(
     scope: &Scope,
 ) -> Result<Vec<(Option<String>, i64)>, DbError> {
     Ok(run!(conn, |c| {
-        let base = partners::table
-            .group_by(partners::industry)
+        let base = partner_facts::table
+            .group_by(partner_facts::industry)
             .select((
-                partners::industry,
+                partner_facts::industry,
                 sql::<BigInt>("cast(count(*) as bigint)"),
             ))
             .into_boxed();
@@ -611,7 +628,9 @@ mod tests {
         assert!(tier_only.contains("p.tier_id = $2") && !tier_only.contains("$3"));
         let plain = low_dimensions_sql(&Scope::organization(org), 5);
         assert!(!plain.contains("$2"));
-        assert_eq!(plain.matches(" union all ").count(), 3);
-        assert!(plain.contains("i.customer_alignment_score < 50"));
+        // an aggregate and a limited read per dimension
+        assert_eq!(plain.matches(" union all ").count(), 7);
+        assert_eq!(plain.matches(" limit 5)").count(), 4);
+        assert!(plain.contains("p.customer_alignment_score < 50"));
     }
 }

@@ -888,6 +888,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One narrow row per partner with what the Intelligence dashboards aggregate, copied by
+    /// triggers from `partners`, `partner_financials`, `partner_insights` and
+    /// `partner_joint_plans` in the transaction that writes them (decision record 0005).
+    partner_facts (org_id, partner_id) {
+        /// Organisation.
+        org_id -> crate::types::Uuid,
+        /// Partner.
+        partner_id -> crate::types::Uuid,
+        /// `partners.name`.
+        name -> Text,
+        /// `partners.stage`.
+        stage -> Text,
+        /// `partners.status`.
+        status -> Text,
+        /// `partners.industry`.
+        industry -> Nullable<Text>,
+        /// `partners.subtype`.
+        subtype -> Nullable<Text>,
+        /// `partners.tier_id`.
+        tier_id -> Nullable<crate::types::Uuid>,
+        /// `partners.created_at`.
+        created_at -> crate::types::UtcTimestamp,
+        /// `partners.archived_at`.
+        archived_at -> Nullable<crate::types::UtcTimestamp>,
+        /// `partner_financials.pipeline_minor` (0 until the rollup row exists).
+        pipeline_minor -> BigInt,
+        /// `partner_financials.revenue_minor`.
+        revenue_minor -> BigInt,
+        /// `partner_financials.won_deals`.
+        won_deals -> BigInt,
+        /// `partner_financials.closed_deals`.
+        closed_deals -> BigInt,
+        /// `partner_joint_plans.annual_revenue_target_minor`.
+        target_minor -> Nullable<BigInt>,
+        /// `partner_joint_plans.currency`.
+        target_currency -> Nullable<Text>,
+        /// `partner_insights.fit_score`.
+        fit_score -> Nullable<SmallInt>,
+        /// `partner_insights.health_score`.
+        health_score -> Nullable<SmallInt>,
+        /// `partner_insights.capacity_score`.
+        capacity_score -> Nullable<SmallInt>,
+        /// `partner_insights.capability_score`.
+        capability_score -> Nullable<SmallInt>,
+        /// `partner_insights.commitment_score`.
+        commitment_score -> Nullable<SmallInt>,
+        /// `partner_insights.customer_alignment_score`.
+        customer_alignment_score -> Nullable<SmallInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     users,
@@ -924,4 +976,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     edit_messages,
     edit_proposals,
     dashboard_preferences,
+    partner_facts,
 );

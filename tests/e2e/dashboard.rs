@@ -954,3 +954,196 @@ on_both_backends!(
     roles_decide_who_reads_which_dashboard,
     a_whole_dashboard_costs_the_same_statements_for_5_and_50_partners,
 );
+
+/// What a partner's `partner_facts` row must hold: `(partner, name, stage, status, industry,
+/// subtype, tier, archived, (pipeline, revenue, won, closed), (target, target currency),
+/// (fit, health, capacity, capability, commitment, customer alignment))`.
+type Facts = (
+    DbUuid,
+    String,
+    (String, String, Option<String>, Option<String>),
+    Option<DbUuid>,
+    bool,
+    (i64, i64, i64, i64),
+    (Option<i64>, Option<String>),
+    (
+        Option<i16>,
+        Option<i16>,
+        Option<i16>,
+        Option<i16>,
+        Option<i16>,
+        Option<i16>,
+    ),
+);
+
+/// Every `partner_facts` row, and the same recomputed from the tables it copies.
+async fn facts_and_sources(app: &TestApp) -> (Vec<Facts>, Vec<Facts>) {
+    use partnergraph_persistence::schema::{
+        partner_facts as f, partner_financials, partner_joint_plans,
+    };
+    let mut conn = app.db.conn().await.expect("conn");
+    let facts: Vec<Facts> = run!(&mut conn, |c| f::table
+        .order(f::partner_id)
+        .select((
+            f::partner_id,
+            f::name,
+            (f::stage, f::status, f::industry, f::subtype),
+            f::tier_id,
+            f::archived_at.is_not_null(),
+            (
+                f::pipeline_minor,
+                f::revenue_minor,
+                f::won_deals,
+                f::closed_deals
+            ),
+            (f::target_minor, f::target_currency),
+            (
+                f::fit_score,
+                f::health_score,
+                f::capacity_score,
+                f::capability_score,
+                f::commitment_score,
+                f::customer_alignment_score,
+            ),
+        ))
+        .load(c)
+        .await)
+    .expect("facts");
+    let sources: Vec<Facts> = run!(&mut conn, |c| partners::table
+        .inner_join(
+            partner_financials::table.on(partner_financials::org_id
+                .eq(partners::org_id)
+                .and(partner_financials::partner_id.eq(partners::id))),
+        )
+        .inner_join(
+            partner_insights::table.on(partner_insights::org_id
+                .eq(partners::org_id)
+                .and(partner_insights::partner_id.eq(partners::id))),
+        )
+        .inner_join(
+            partner_joint_plans::table.on(partner_joint_plans::org_id
+                .eq(partners::org_id)
+                .and(partner_joint_plans::partner_id.eq(partners::id))),
+        )
+        .order(partners::id)
+        .select((
+            partners::id,
+            partners::name,
+            (
+                partners::stage,
+                partners::status,
+                partners::industry,
+                partners::subtype,
+            ),
+            partners::tier_id,
+            partners::archived_at.is_not_null(),
+            (
+                partner_financials::pipeline_minor,
+                partner_financials::revenue_minor,
+                partner_financials::won_deals,
+                partner_financials::closed_deals,
+            ),
+            (
+                partner_joint_plans::annual_revenue_target_minor,
+                partner_joint_plans::currency.nullable(),
+            ),
+            (
+                partner_insights::fit_score,
+                partner_insights::health_score,
+                partner_insights::capacity_score,
+                partner_insights::capability_score,
+                partner_insights::commitment_score,
+                partner_insights::customer_alignment_score,
+            ),
+        ))
+        .load(c)
+        .await)
+    .expect("sources");
+    (facts, sources)
+}
+
+/// The tiles read `partner_facts`, which triggers keep equal to the partner tables: after
+/// creates, deals won and lost, AI analyses, tier placement and archiving (the seeded program),
+/// then a profile update, a manual tier, an unarchive, a deletion and another won deal.
+async fn partner_facts_stay_equal_to_their_sources_through_every_write(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (owner, program) = seeded(&app).await;
+    let (facts, sources) = facts_and_sources(&app).await;
+    assert_eq!(facts.len(), 5);
+    assert_eq!(facts, sources);
+
+    let listed = gql(
+        &app,
+        &owner,
+        "{ partners(first: 10, filter: { includeArchived: true }) { edges { node { id name version } } } }",
+        json!({}),
+    )
+    .await;
+    let node = |name: &str| {
+        listed["partners"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|edge| &edge["node"])
+            .find(|node| node["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {listed}"))
+            .clone()
+    };
+    let (globex, initech, hooli, umbrella) = (
+        node("Globex"),
+        node("Initech"),
+        node("Hooli"),
+        node("Umbrella"),
+    );
+    gql(
+        &app,
+        &owner,
+        "mutation($input: UpdatePartnerInput!) { updatePartner(input: $input) { partner { id } } }",
+        json!({ "input": { "id": globex["id"], "expectedVersion": globex["version"], "patch": {
+            "name": "Globex Corp", "industry": "Retail", "stage": "SCALING", "status": "ACTIVE",
+            "subtype": null, "fitScore": 95, "annualRevenueTarget": { "amountMinor": "777", "currency": "USD" } } } }),
+    )
+    .await;
+    gql(
+        &app,
+        &owner,
+        "mutation($input: SetPartnerTierInput!) { setPartnerTier(input: $input) { partner { id } } }",
+        json!({ "input": { "partnerId": initech["id"], "tierId": program.gold, "reason": "Strategic" } }),
+    )
+    .await;
+    gql(
+        &app,
+        &owner,
+        "mutation($id: ID!) { archivePartner(input: { id: $id, archived: false }) { partner { id } } }",
+        json!({ "id": umbrella["id"] }),
+    )
+    .await;
+    gql(
+        &app,
+        &owner,
+        "mutation($id: ID!) { deletePartner(input: { id: $id }) { deletedPartnerId } }",
+        json!({ "id": hooli["id"] }),
+    )
+    .await;
+    deal(
+        &app,
+        &owner,
+        globex["id"].as_str().expect("id"),
+        4_000,
+        Some("WON"),
+    )
+    .await;
+
+    let (facts, sources) = facts_and_sources(&app).await;
+    assert_eq!(facts.len(), 4);
+    assert_eq!(facts, sources);
+    let globex_facts = facts
+        .iter()
+        .find(|row| row.1 == "Globex Corp")
+        .expect("renamed");
+    assert_eq!(globex_facts.2.0, "scaling");
+    assert_eq!(globex_facts.5.1, 10_000 + 4_000);
+    assert_eq!(globex_facts.6.0, Some(777));
+}
+
+on_both_backends!(partner_facts_stay_equal_to_their_sources_through_every_write);

@@ -1,0 +1,13 @@
+drop trigger partner_facts_copy_joint_plan on partner_joint_plans;
+drop function partner_facts_copy_joint_plan();
+drop trigger partner_facts_copy_insights on partner_insights;
+drop function partner_facts_copy_insights();
+drop trigger partner_facts_copy_financials on partner_financials;
+drop function partner_facts_copy_financials();
+drop trigger partner_facts_update_partner on partners;
+drop function partner_facts_update_partner();
+drop trigger partner_facts_insert_partner on partners;
+drop function partner_facts_insert_partner();
+drop index partner_list_values_value_idx;
+create index partner_list_values_value_idx on partner_list_values (org_id, field, value);
+drop table partner_facts;

@@ -1,0 +1,115 @@
+-- partner_facts: one narrow row per partner with what the Intelligence dashboards aggregate
+-- (profile columns, deal rollups, the joint-plan target and the AI scores), so that a tile
+-- scans one table of ~200 bytes a row instead of joining the wide partners table with three
+-- others. The database keeps it in step: triggers copy the columns from partners,
+-- partner_financials, partner_insights and partner_joint_plans in the transaction that writes
+-- them, so no writer (API, import, tier evaluation, bulk seed) can forget to. Copies, not
+-- increments: a row always equals its sources (decision record 0005).
+create table partner_facts (
+    org_id uuid not null,
+    partner_id uuid not null,
+    name text not null,
+    stage text not null,
+    status text not null,
+    industry text,
+    subtype text,
+    tier_id uuid,
+    created_at timestamptz not null,
+    archived_at timestamptz,
+    pipeline_minor bigint not null default 0,
+    revenue_minor bigint not null default 0,
+    won_deals bigint not null default 0,
+    closed_deals bigint not null default 0,
+    target_minor bigint,
+    target_currency text,
+    fit_score smallint,
+    health_score smallint,
+    capacity_score smallint,
+    capability_score smallint,
+    commitment_score smallint,
+    customer_alignment_score smallint,
+    constraint partner_facts_pkey primary key (org_id, partner_id),
+    constraint partner_facts_partner_fkey foreign key (org_id, partner_id) references partners (org_id, id) on delete cascade
+);
+
+insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at,
+        pipeline_minor, revenue_minor, won_deals, closed_deals, target_minor, target_currency,
+        fit_score, health_score, capacity_score, capability_score, commitment_score, customer_alignment_score)
+    select p.org_id, p.id, p.name, p.stage, p.status, p.industry, p.subtype, p.tier_id, p.created_at, p.archived_at,
+        coalesce(f.pipeline_minor, 0), coalesce(f.revenue_minor, 0), coalesce(f.won_deals, 0), coalesce(f.closed_deals, 0),
+        j.annual_revenue_target_minor, j.currency,
+        i.fit_score, i.health_score, i.capacity_score, i.capability_score, i.commitment_score, i.customer_alignment_score
+    from partners p
+    left join partner_financials f on f.org_id = p.org_id and f.partner_id = p.id
+    left join partner_insights i on i.org_id = p.org_id and i.partner_id = p.id
+    left join partner_joint_plans j on j.org_id = p.org_id and j.partner_id = p.id;
+
+-- the tier filter, and the archived partners the coverage tiles leave out
+create index partner_facts_tier_idx on partner_facts (org_id, tier_id);
+create index partner_facts_archived_idx on partner_facts (org_id, partner_id) where archived_at is not null;
+-- areas to address: the lowest-scoring live partners of each 4C dimension, read from the front
+create index partner_facts_capacity_idx on partner_facts (org_id, capacity_score, name, partner_id) where archived_at is null;
+create index partner_facts_capability_idx on partner_facts (org_id, capability_score, name, partner_id) where archived_at is null;
+create index partner_facts_commitment_idx on partner_facts (org_id, commitment_score, name, partner_id) where archived_at is null;
+create index partner_facts_customer_alignment_idx on partner_facts (org_id, customer_alignment_score, name, partner_id) where archived_at is null;
+
+-- coverage by list value: an index-only count per value
+drop index partner_list_values_value_idx;
+create index partner_list_values_value_idx on partner_list_values (org_id, field, value, partner_id);
+
+create function partner_facts_insert_partner() returns trigger language plpgsql as $$
+begin
+    insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at)
+    values (new.org_id, new.id, new.name, new.stage, new.status, new.industry, new.subtype, new.tier_id, new.created_at, new.archived_at);
+    return null;
+end
+$$;
+create trigger partner_facts_insert_partner after insert on partners
+    for each row execute function partner_facts_insert_partner();
+
+create function partner_facts_update_partner() returns trigger language plpgsql as $$
+begin
+    update partner_facts set name = new.name, stage = new.stage, status = new.status, industry = new.industry,
+        subtype = new.subtype, tier_id = new.tier_id, created_at = new.created_at, archived_at = new.archived_at
+    where org_id = new.org_id and partner_id = new.id;
+    return null;
+end
+$$;
+create trigger partner_facts_update_partner after update on partners
+    for each row
+    when ((old.name, old.stage, old.status, old.industry, old.subtype, old.tier_id, old.created_at, old.archived_at)
+        is distinct from (new.name, new.stage, new.status, new.industry, new.subtype, new.tier_id, new.created_at, new.archived_at))
+    execute function partner_facts_update_partner();
+
+create function partner_facts_copy_financials() returns trigger language plpgsql as $$
+begin
+    update partner_facts set pipeline_minor = new.pipeline_minor, revenue_minor = new.revenue_minor,
+        won_deals = new.won_deals, closed_deals = new.closed_deals
+    where org_id = new.org_id and partner_id = new.partner_id;
+    return null;
+end
+$$;
+create trigger partner_facts_copy_financials after insert or update on partner_financials
+    for each row execute function partner_facts_copy_financials();
+
+create function partner_facts_copy_insights() returns trigger language plpgsql as $$
+begin
+    update partner_facts set fit_score = new.fit_score, health_score = new.health_score,
+        capacity_score = new.capacity_score, capability_score = new.capability_score,
+        commitment_score = new.commitment_score, customer_alignment_score = new.customer_alignment_score
+    where org_id = new.org_id and partner_id = new.partner_id;
+    return null;
+end
+$$;
+create trigger partner_facts_copy_insights after insert or update on partner_insights
+    for each row execute function partner_facts_copy_insights();
+
+create function partner_facts_copy_joint_plan() returns trigger language plpgsql as $$
+begin
+    update partner_facts set target_minor = new.annual_revenue_target_minor, target_currency = new.currency
+    where org_id = new.org_id and partner_id = new.partner_id;
+    return null;
+end
+$$;
+create trigger partner_facts_copy_joint_plan after insert or update on partner_joint_plans
+    for each row execute function partner_facts_copy_joint_plan();

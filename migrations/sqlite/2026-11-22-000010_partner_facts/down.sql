@@ -1,0 +1,11 @@
+drop trigger partner_facts_update_joint_plan;
+drop trigger partner_facts_insert_joint_plan;
+drop trigger partner_facts_update_insights;
+drop trigger partner_facts_insert_insights;
+drop trigger partner_facts_update_financials;
+drop trigger partner_facts_insert_financials;
+drop trigger partner_facts_update_partner;
+drop trigger partner_facts_insert_partner;
+drop index partner_list_values_value_idx;
+create index partner_list_values_value_idx on partner_list_values (org_id, field, value);
+drop table partner_facts;

@@ -1,0 +1,107 @@
+-- sqlite dialect of migrations/postgres/2026-11-22-000010_partner_facts: uuid and timestamptz are text.
+-- partner_facts: one narrow row per partner with what the Intelligence dashboards aggregate,
+-- kept in step by triggers on partners, partner_financials, partner_insights and
+-- partner_joint_plans (decision record 0005).
+create table partner_facts (
+    org_id text not null,
+    partner_id text not null,
+    name text not null,
+    stage text not null,
+    status text not null,
+    industry text,
+    subtype text,
+    tier_id text,
+    created_at text not null,
+    archived_at text,
+    pipeline_minor integer not null default 0,
+    revenue_minor integer not null default 0,
+    won_deals integer not null default 0,
+    closed_deals integer not null default 0,
+    target_minor integer,
+    target_currency text,
+    fit_score integer,
+    health_score integer,
+    capacity_score integer,
+    capability_score integer,
+    commitment_score integer,
+    customer_alignment_score integer,
+    constraint partner_facts_pkey primary key (org_id, partner_id),
+    constraint partner_facts_partner_fkey foreign key (org_id, partner_id) references partners (org_id, id) on delete cascade
+);
+
+insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at,
+        pipeline_minor, revenue_minor, won_deals, closed_deals, target_minor, target_currency,
+        fit_score, health_score, capacity_score, capability_score, commitment_score, customer_alignment_score)
+    select p.org_id, p.id, p.name, p.stage, p.status, p.industry, p.subtype, p.tier_id, p.created_at, p.archived_at,
+        coalesce(f.pipeline_minor, 0), coalesce(f.revenue_minor, 0), coalesce(f.won_deals, 0), coalesce(f.closed_deals, 0),
+        j.annual_revenue_target_minor, j.currency,
+        i.fit_score, i.health_score, i.capacity_score, i.capability_score, i.commitment_score, i.customer_alignment_score
+    from partners p
+    left join partner_financials f on f.org_id = p.org_id and f.partner_id = p.id
+    left join partner_insights i on i.org_id = p.org_id and i.partner_id = p.id
+    left join partner_joint_plans j on j.org_id = p.org_id and j.partner_id = p.id;
+
+create index partner_facts_tier_idx on partner_facts (org_id, tier_id);
+create index partner_facts_archived_idx on partner_facts (org_id, partner_id) where archived_at is not null;
+create index partner_facts_capacity_idx on partner_facts (org_id, capacity_score, name, partner_id) where archived_at is null;
+create index partner_facts_capability_idx on partner_facts (org_id, capability_score, name, partner_id) where archived_at is null;
+create index partner_facts_commitment_idx on partner_facts (org_id, commitment_score, name, partner_id) where archived_at is null;
+create index partner_facts_customer_alignment_idx on partner_facts (org_id, customer_alignment_score, name, partner_id) where archived_at is null;
+
+drop index partner_list_values_value_idx;
+create index partner_list_values_value_idx on partner_list_values (org_id, field, value, partner_id);
+
+create trigger partner_facts_insert_partner after insert on partners
+begin
+    insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at)
+    values (new.org_id, new.id, new.name, new.stage, new.status, new.industry, new.subtype, new.tier_id, new.created_at, new.archived_at);
+end;
+
+create trigger partner_facts_update_partner after update of name, stage, status, industry, subtype, tier_id, created_at, archived_at on partners
+begin
+    update partner_facts set name = new.name, stage = new.stage, status = new.status, industry = new.industry,
+        subtype = new.subtype, tier_id = new.tier_id, created_at = new.created_at, archived_at = new.archived_at
+    where org_id = new.org_id and partner_id = new.id;
+end;
+
+create trigger partner_facts_insert_financials after insert on partner_financials
+begin
+    update partner_facts set pipeline_minor = new.pipeline_minor, revenue_minor = new.revenue_minor,
+        won_deals = new.won_deals, closed_deals = new.closed_deals
+    where org_id = new.org_id and partner_id = new.partner_id;
+end;
+
+create trigger partner_facts_update_financials after update on partner_financials
+begin
+    update partner_facts set pipeline_minor = new.pipeline_minor, revenue_minor = new.revenue_minor,
+        won_deals = new.won_deals, closed_deals = new.closed_deals
+    where org_id = new.org_id and partner_id = new.partner_id;
+end;
+
+create trigger partner_facts_insert_insights after insert on partner_insights
+begin
+    update partner_facts set fit_score = new.fit_score, health_score = new.health_score,
+        capacity_score = new.capacity_score, capability_score = new.capability_score,
+        commitment_score = new.commitment_score, customer_alignment_score = new.customer_alignment_score
+    where org_id = new.org_id and partner_id = new.partner_id;
+end;
+
+create trigger partner_facts_update_insights after update on partner_insights
+begin
+    update partner_facts set fit_score = new.fit_score, health_score = new.health_score,
+        capacity_score = new.capacity_score, capability_score = new.capability_score,
+        commitment_score = new.commitment_score, customer_alignment_score = new.customer_alignment_score
+    where org_id = new.org_id and partner_id = new.partner_id;
+end;
+
+create trigger partner_facts_insert_joint_plan after insert on partner_joint_plans
+begin
+    update partner_facts set target_minor = new.annual_revenue_target_minor, target_currency = new.currency
+    where org_id = new.org_id and partner_id = new.partner_id;
+end;
+
+create trigger partner_facts_update_joint_plan after update on partner_joint_plans
+begin
+    update partner_facts set target_minor = new.annual_revenue_target_minor, target_currency = new.currency
+    where org_id = new.org_id and partner_id = new.partner_id;
+end;
