@@ -395,6 +395,29 @@ pub async fn seed(
     organizations::create_with_owner(&mut conn, &org, &owner).await?;
     drop(conn);
     let (org_id, owner_id) = (org.id, owner.user.id);
+    let generated = move |index: u64| {
+        let mut rng = Rng::new(seed ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let partner = partner(&mut rng, org_id, owner_id, index);
+        let entry = AuditEntry {
+            org_id,
+            id: Uuid::now_v7(),
+            subject_kind: "partner",
+            subject_id: partner.id,
+            action: "create",
+            actor: audit::Actor::System,
+            changes: serde_json::json!({ "seed": { "after": index } }),
+            created_at: now(),
+        };
+        (partner, entry)
+    };
+    // The first batch alone, then statistics: statements planned while the tables were empty
+    // (the partner_facts triggers' among them, cached per connection) would otherwise scan
+    // the growing tables for every row, and nothing re-plans them without an ANALYZE.
+    let first = count.min(SEED_BATCH as u64);
+    let mut conn = db.conn().await?;
+    partners::insert_bulk(&mut conn, &(0..first).map(generated).collect::<Vec<_>>()).await?;
+    drop(conn);
+    db.analyze().await?;
     let workers = concurrency.max(1) as u64;
     let mut tasks = Vec::new();
     for worker in 0..workers {
@@ -402,21 +425,9 @@ pub async fn seed(
         tasks.push(tokio::spawn(async move {
             let mut conn = db.conn().await?;
             let mut batch = Vec::with_capacity(SEED_BATCH);
-            let mut index = worker;
+            let mut index = first + worker;
             while index < count {
-                let mut rng = Rng::new(seed ^ index.wrapping_mul(0x2545_F491_4F6C_DD1D));
-                let partner = partner(&mut rng, org_id, owner_id, index);
-                let entry = AuditEntry {
-                    org_id,
-                    id: Uuid::now_v7(),
-                    subject_kind: "partner",
-                    subject_id: partner.id,
-                    action: "create",
-                    actor: audit::Actor::System,
-                    changes: serde_json::json!({ "seed": { "after": index } }),
-                    created_at: now(),
-                };
-                batch.push((partner, entry));
+                batch.push(generated(index));
                 if batch.len() == SEED_BATCH {
                     partners::insert_bulk(&mut conn, &batch).await?;
                     batch.clear();
@@ -432,8 +443,9 @@ pub async fn seed(
             .map_err(|e| DbError::Migration(e.to_string()))??;
     }
     seed_deals(db, org_id, deal_count, seed).await?;
-    // Plan later queries for the data as loaded, not for an empty table.
-    db.analyze().await?;
+    // Plan later queries for the data as loaded, not for an empty table, and reclaim the row
+    // versions the load left behind (autovacuum would, in time).
+    db.vacuum_analyze().await?;
     Ok(Seeded { org_id, owner_id })
 }
 

@@ -240,13 +240,10 @@ pub async fn common_strengths(
 ) -> Result<Vec<StrengthSummary>, DbError> {
     const KEY: &str = "lower(trim(partner_strengths.label))";
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let org = DbUuid(scope.org_id);
     let rows: Vec<(String, Option<String>, i64, i64, i64)> = run!(conn, |c| {
-        let base = partner_strengths::table
-            .inner_join(
-                partner_facts::table.on(partner_facts::org_id
-                    .eq(partner_strengths::org_id)
-                    .and(partner_facts::partner_id.eq(partner_strengths::partner_id))),
-            )
+        let mut query = partner_strengths::table
+            .filter(partner_strengths::org_id.eq(org))
             .group_by(sql::<Text>(KEY))
             .select((
                 sql::<Text>("min(partner_strengths.label)"),
@@ -263,7 +260,22 @@ pub async fn common_strengths(
             ))
             .limit(limit)
             .into_boxed();
-        scoped!(base, scope).load(c).await
+        if scope.segment_id.is_none() && scope.tier_id.is_none() {
+            // The whole organisation: leave out the few archived partners' strengths rather
+            // than join every partner.
+            query = query.filter(diesel::dsl::not(diesel::dsl::exists(
+                partner_facts::table
+                    .filter(partner_facts::org_id.eq(partner_strengths::org_id))
+                    .filter(partner_facts::partner_id.eq(partner_strengths::partner_id))
+                    .filter(partner_facts::archived_at.is_not_null()),
+            )));
+        } else {
+            let in_scope = partner_facts::table
+                .select(partner_facts::partner_id)
+                .into_boxed();
+            query = query.filter(partner_strengths::partner_id.eq_any(scoped!(in_scope, scope)));
+        }
+        query.load(c).await
     })?;
     Ok(rows
         .into_iter()

@@ -373,6 +373,23 @@ impl Database {
         Ok(())
     }
 
+    /// After a bulk load, what autovacuum would do in time: on PostgreSQL `vacuum analyze`
+    /// (dead row versions reclaimed, the visibility map set for index-only scans, statistics
+    /// refreshed); on SQLite `analyze`.
+    pub async fn vacuum_analyze(&self) -> Result<(), DbError> {
+        let mut conn = self.conn().await?;
+        match &mut conn {
+            Conn::Postgres(c) => {
+                diesel_async::SimpleAsyncConnection::batch_execute(&mut **c, "vacuum analyze")
+                    .await?
+            }
+            Conn::Sqlite(c) => {
+                diesel_async::SimpleAsyncConnection::batch_execute(&mut **c, "analyze").await?
+            }
+        }
+        Ok(())
+    }
+
     /// SQL statements started on this pool's connections so far.
     pub fn statements_executed(&self) -> u64 {
         std::sync::atomic::AtomicU64::load(&self.statements.0, std::sync::atomic::Ordering::Relaxed)

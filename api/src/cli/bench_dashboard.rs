@@ -105,7 +105,7 @@ async fn measure(
         .await
         .map_err(|e| config("evaluation", e))?;
     let placing = placing.elapsed();
-    db.analyze().await?;
+    db.vacuum_analyze().await?;
     let (segment, tier) = program
         .tracks()
         .find(|(_, track)| track.name.as_str() == "Resellers")

@@ -30,7 +30,7 @@ create table partner_facts (
     customer_alignment_score smallint,
     constraint partner_facts_pkey primary key (org_id, partner_id),
     constraint partner_facts_partner_fkey foreign key (org_id, partner_id) references partners (org_id, id) on delete cascade
-);
+) with (fillfactor = 90); -- room for in-page (HOT) updates when deal rollups change
 
 insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at,
         pipeline_minor, revenue_minor, won_deals, closed_deals, target_minor, target_currency,
@@ -57,16 +57,6 @@ create index partner_facts_customer_alignment_idx on partner_facts (org_id, cust
 drop index partner_list_values_value_idx;
 create index partner_list_values_value_idx on partner_list_values (org_id, field, value, partner_id);
 
-create function partner_facts_insert_partner() returns trigger language plpgsql as $$
-begin
-    insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at)
-    values (new.org_id, new.id, new.name, new.stage, new.status, new.industry, new.subtype, new.tier_id, new.created_at, new.archived_at);
-    return null;
-end
-$$;
-create trigger partner_facts_insert_partner after insert on partners
-    for each row execute function partner_facts_insert_partner();
-
 create function partner_facts_update_partner() returns trigger language plpgsql as $$
 begin
     update partner_facts set name = new.name, stage = new.stage, status = new.status, industry = new.industry,
@@ -81,6 +71,38 @@ create trigger partner_facts_update_partner after update on partners
         is distinct from (new.name, new.stage, new.status, new.industry, new.subtype, new.tier_id, new.created_at, new.archived_at))
     execute function partner_facts_update_partner();
 
+-- A partner's rollup row is inserted last when it is created (and again by every refresh of
+-- its deal rollups): the whole facts row is written from the four sources then, once, rather
+-- than inserted with the partner and updated three times.
+create function partner_facts_write() returns trigger language plpgsql as $$
+begin
+    insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at,
+            pipeline_minor, revenue_minor, won_deals, closed_deals, target_minor, target_currency,
+            fit_score, health_score, capacity_score, capability_score, commitment_score, customer_alignment_score)
+        select p.org_id, p.id, p.name, p.stage, p.status, p.industry, p.subtype, p.tier_id, p.created_at, p.archived_at,
+            new.pipeline_minor, new.revenue_minor, new.won_deals, new.closed_deals, j.annual_revenue_target_minor, j.currency,
+            i.fit_score, i.health_score, i.capacity_score, i.capability_score, i.commitment_score, i.customer_alignment_score
+        from partners p
+        left join partner_insights i on i.org_id = p.org_id and i.partner_id = p.id
+        left join partner_joint_plans j on j.org_id = p.org_id and j.partner_id = p.id
+        where p.org_id = new.org_id and p.id = new.partner_id
+    on conflict (org_id, partner_id) do update set
+        name = excluded.name, stage = excluded.stage, status = excluded.status, industry = excluded.industry,
+        subtype = excluded.subtype, tier_id = excluded.tier_id, created_at = excluded.created_at,
+        archived_at = excluded.archived_at, pipeline_minor = excluded.pipeline_minor,
+        revenue_minor = excluded.revenue_minor, won_deals = excluded.won_deals,
+        closed_deals = excluded.closed_deals, target_minor = excluded.target_minor,
+        target_currency = excluded.target_currency, fit_score = excluded.fit_score,
+        health_score = excluded.health_score, capacity_score = excluded.capacity_score,
+        capability_score = excluded.capability_score, commitment_score = excluded.commitment_score,
+        customer_alignment_score = excluded.customer_alignment_score;
+    return null;
+end
+$$;
+create trigger partner_facts_write after insert on partner_financials
+    for each row execute function partner_facts_write();
+
+-- the other changes update the row in place (before a partner's rollup row exists, nothing)
 create function partner_facts_copy_financials() returns trigger language plpgsql as $$
 begin
     update partner_facts set pipeline_minor = new.pipeline_minor, revenue_minor = new.revenue_minor,
@@ -89,7 +111,7 @@ begin
     return null;
 end
 $$;
-create trigger partner_facts_copy_financials after insert or update on partner_financials
+create trigger partner_facts_copy_financials after update on partner_financials
     for each row execute function partner_facts_copy_financials();
 
 create function partner_facts_copy_insights() returns trigger language plpgsql as $$

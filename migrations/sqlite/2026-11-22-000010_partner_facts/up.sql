@@ -51,12 +51,6 @@ create index partner_facts_customer_alignment_idx on partner_facts (org_id, cust
 drop index partner_list_values_value_idx;
 create index partner_list_values_value_idx on partner_list_values (org_id, field, value, partner_id);
 
-create trigger partner_facts_insert_partner after insert on partners
-begin
-    insert into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at)
-    values (new.org_id, new.id, new.name, new.stage, new.status, new.industry, new.subtype, new.tier_id, new.created_at, new.archived_at);
-end;
-
 create trigger partner_facts_update_partner after update of name, stage, status, industry, subtype, tier_id, created_at, archived_at on partners
 begin
     update partner_facts set name = new.name, stage = new.stage, status = new.status, industry = new.industry,
@@ -64,11 +58,20 @@ begin
     where org_id = new.org_id and partner_id = new.id;
 end;
 
-create trigger partner_facts_insert_financials after insert on partner_financials
+-- a partner's rollup row is inserted last when it is created and by every refresh of its deal
+-- rollups: the whole facts row is written from the four sources then
+create trigger partner_facts_write after insert on partner_financials
 begin
-    update partner_facts set pipeline_minor = new.pipeline_minor, revenue_minor = new.revenue_minor,
-        won_deals = new.won_deals, closed_deals = new.closed_deals
-    where org_id = new.org_id and partner_id = new.partner_id;
+    insert or replace into partner_facts (org_id, partner_id, name, stage, status, industry, subtype, tier_id, created_at, archived_at,
+            pipeline_minor, revenue_minor, won_deals, closed_deals, target_minor, target_currency,
+            fit_score, health_score, capacity_score, capability_score, commitment_score, customer_alignment_score)
+        select p.org_id, p.id, p.name, p.stage, p.status, p.industry, p.subtype, p.tier_id, p.created_at, p.archived_at,
+            new.pipeline_minor, new.revenue_minor, new.won_deals, new.closed_deals, j.annual_revenue_target_minor, j.currency,
+            i.fit_score, i.health_score, i.capacity_score, i.capability_score, i.commitment_score, i.customer_alignment_score
+        from partners p
+        left join partner_insights i on i.org_id = p.org_id and i.partner_id = p.id
+        left join partner_joint_plans j on j.org_id = p.org_id and j.partner_id = p.id
+        where p.org_id = new.org_id and p.id = new.partner_id;
 end;
 
 create trigger partner_facts_update_financials after update on partner_financials
