@@ -88,13 +88,9 @@ fn analysed(current: &Partner, analysis: &PartnerAnalysis) -> Partner {
         commitment: Some(four_c.commitment.rationale.clone()),
         customer_alignment: Some(four_c.customer_alignment.rationale.clone()),
     };
-    insights.key_strengths = analysis
-        .key_strengths
-        .iter()
-        .filter_map(|s| {
-            KeyStrength::parse(&s.label, Some(&s.description), Some(i64::from(s.score))).ok()
-        })
-        .collect();
+    insights.key_strengths = KeyStrength::distinct(analysis.key_strengths.iter().filter_map(|s| {
+        KeyStrength::parse(&s.label, Some(&s.description), Some(i64::from(s.score))).ok()
+    }));
     insights.ai_summary = Some(analysis.summary.clone());
     insights.analyzed_at = Some(now());
     keep_overridden(current, &mut next);

@@ -232,28 +232,28 @@ pub struct StrengthSummary {
 }
 
 /// The `limit` most common strengths of the partners in scope (one statement): labels grouped
-/// by `lower(trim(label))`, most partners first, then highest average score, then label.
+/// by their stored key (`KeyStrength::key`, unique per partner, so rows count partners), most
+/// partners first, then highest average score, then label.
 pub async fn common_strengths(
     conn: &mut Conn,
     scope: &Scope,
     limit: usize,
 ) -> Result<Vec<StrengthSummary>, DbError> {
-    const KEY: &str = "lower(trim(partner_strengths.label))";
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let org = DbUuid(scope.org_id);
     let rows: Vec<(String, Option<String>, i64, i64, i64)> = run!(conn, |c| {
         let mut query = partner_strengths::table
             .filter(partner_strengths::org_id.eq(org))
-            .group_by(sql::<Text>(KEY))
+            .group_by(partner_strengths::label_key)
             .select((
                 sql::<Text>("min(partner_strengths.label)"),
                 sql::<Nullable<Text>>("min(partner_strengths.description)"),
-                sql::<BigInt>("cast(count(distinct partner_strengths.partner_id) as bigint)"),
+                sql::<BigInt>("cast(count(*) as bigint)"),
                 sql::<BigInt>("cast(coalesce(sum(partner_strengths.score), 0) as bigint)"),
                 sql::<BigInt>("cast(count(partner_strengths.score) as bigint)"),
             ))
             .order((
-                sql::<BigInt>("count(distinct partner_strengths.partner_id)").desc(),
+                sql::<BigInt>("count(*)").desc(),
                 // averages without a score sort last on both engines
                 sql::<BigInt>("coalesce(avg(partner_strengths.score), -1)").desc(),
                 sql::<Text>("min(partner_strengths.label)").asc(),

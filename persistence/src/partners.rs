@@ -877,6 +877,7 @@ macro_rules! partner_rows {
                     partner_strengths::label.eq(s.label.clone()),
                     partner_strengths::description.eq(s.description.clone()),
                     partner_strengths::score.eq(small(s.score)),
+                    partner_strengths::label_key.eq(s.key()),
                 )
             })
             .collect();

@@ -349,6 +349,8 @@ diesel::table! {
         description -> Nullable<Text>,
         /// Score 0–100.
         score -> Nullable<SmallInt>,
+        /// `KeyStrength::key` of the label (unique per partner): what the dashboards group by.
+        label_key -> Text,
     }
 }
 

@@ -104,6 +104,7 @@ async fn analysed(
             partner_strengths::label.eq((*label).to_owned()),
             partner_strengths::description.eq(description.map(str::to_owned)),
             partner_strengths::score.eq(*score),
+            partner_strengths::label_key.eq(label.trim().to_lowercase()),
         ));
         run!(&mut conn, |c| insert.execute(c).await).expect("strength");
     }

@@ -369,6 +369,22 @@ impl KeyStrength {
             score,
         })
     }
+
+    /// What makes two strengths the same: the label trimmed and lowercased (Unicode). Stored
+    /// beside the label, so that both databases group strengths alike.
+    pub fn key(&self) -> String {
+        self.label.trim().to_lowercase()
+    }
+
+    /// `strengths` without later duplicates (same [`KeyStrength::key`]), first spelling and
+    /// order kept: a partner holds each strength once.
+    pub fn distinct(strengths: impl IntoIterator<Item = KeyStrength>) -> Vec<KeyStrength> {
+        let mut seen = std::collections::HashSet::new();
+        strengths
+            .into_iter()
+            .filter(|strength| seen.insert(strength.key()))
+            .collect()
+    }
 }
 
 /// A required single line: trims; 1..=`max_chars` characters; no control characters.
@@ -869,6 +885,35 @@ mod tests {
             Ok(strings(&["EMEA", "APAC"]))
         );
         assert_eq!(normalize_list(&[], 10, 10), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_partner_holds_each_strength_once_whatever_its_case_or_spacing() {
+        let strength = |label: &str, score: i64| KeyStrength::parse(label, None, Some(score));
+        let strengths = [
+            strength("Cloud expertise", 90),
+            strength("Strong support", 60),
+            strength("  CLOUD Expertise ", 10),
+            strength("École partenaire", 50),
+            strength("école PARTENAIRE", 40),
+        ]
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("valid");
+        let distinct = KeyStrength::distinct(strengths);
+        let labels: Vec<(&str, String)> = distinct
+            .iter()
+            .map(|s| (s.label.as_str(), s.key()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("Cloud expertise", "cloud expertise".to_owned()),
+                ("Strong support", "strong support".to_owned()),
+                ("École partenaire", "école partenaire".to_owned()),
+            ]
+        );
+        assert_eq!(distinct[0].score.map(Score::value), Some(90));
     }
 
     #[test]

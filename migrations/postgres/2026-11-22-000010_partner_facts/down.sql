@@ -1,3 +1,5 @@
+drop index partner_strengths_label_key;
+alter table partner_strengths drop column label_key;
 drop trigger partner_facts_copy_joint_plan on partner_joint_plans;
 drop function partner_facts_copy_joint_plan();
 drop trigger partner_facts_copy_insights on partner_insights;

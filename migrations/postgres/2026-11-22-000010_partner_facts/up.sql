@@ -135,3 +135,15 @@ end
 $$;
 create trigger partner_facts_copy_joint_plan after insert or update on partner_joint_plans
     for each row execute function partner_facts_copy_joint_plan();
+
+-- strengths are grouped by a stored key (the label trimmed and lowercased by the application,
+-- Unicode-aware on both engines), unique per partner, so that a count of rows counts partners
+alter table partner_strengths add column label_key text not null default '';
+update partner_strengths set label_key = lower(trim(label));
+delete from partner_strengths where exists (
+    select 1 from partner_strengths earlier
+    where earlier.org_id = partner_strengths.org_id
+      and earlier.partner_id = partner_strengths.partner_id
+      and earlier.label_key = partner_strengths.label_key
+      and earlier.position < partner_strengths.position);
+create unique index partner_strengths_label_key on partner_strengths (org_id, partner_id, label_key);

@@ -1,3 +1,5 @@
+drop index partner_strengths_label_key;
+alter table partner_strengths drop column label_key;
 drop trigger partner_facts_update_joint_plan;
 drop trigger partner_facts_insert_joint_plan;
 drop trigger partner_facts_update_insights;
