@@ -377,16 +377,12 @@ impl Database {
     /// (dead row versions reclaimed, the visibility map set for index-only scans, statistics
     /// refreshed); on SQLite `analyze`.
     pub async fn vacuum_analyze(&self) -> Result<(), DbError> {
+        let statement = match self.backend() {
+            Backend::Postgres => "vacuum analyze",
+            Backend::Sqlite => "analyze",
+        };
         let mut conn = self.conn().await?;
-        match &mut conn {
-            Conn::Postgres(c) => {
-                diesel_async::SimpleAsyncConnection::batch_execute(&mut **c, "vacuum analyze")
-                    .await?
-            }
-            Conn::Sqlite(c) => {
-                diesel_async::SimpleAsyncConnection::batch_execute(&mut **c, "analyze").await?
-            }
-        }
+        run!(&mut conn, |c| c.batch_execute(statement).await)?;
         Ok(())
     }
 

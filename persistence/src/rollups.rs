@@ -1,7 +1,7 @@
 //! Rollups of the program: what the live (non-archived) partners in each segment, or holding
 //! each tier, add up to. One statement per kind for any number of segments or tiers: the
-//! segments (tiers) left-joined with their live partners, those partners' stored financials
-//! (`partner_financials`) and insights, grouped by segment (tier). A segment or tier without
+//! segments (tiers) left-joined with their live partners' `partner_facts` (the narrow copy of
+//! their profile, rollups and scores the dashboards read), grouped by segment (tier). A segment or tier without
 //! partners still has its row, with zero counts, in the organisation's deal currency.
 
 use std::collections::HashMap;
@@ -19,13 +19,12 @@ use crate::db::Conn;
 use crate::error::DbError;
 use crate::run;
 use crate::schema::{
-    organizations, partner_financials, partner_insights, partner_segments, partners,
-    program_segments, program_tiers,
+    organizations, partner_facts, partner_segments, program_segments, program_tiers,
 };
 use crate::types::DbUuid;
 
-/// The aggregates of a rollup, over `partners` (null when a segment or tier has none) joined
-/// with `partner_financials` and `partner_insights`. Sums are cast because PostgreSQL sums
+/// The aggregates of a rollup, over `partner_facts` (null when a segment or tier has none).
+/// Sums are cast because PostgreSQL sums
 /// bigints into numerics; `organizations` is one row per group, so `min()` only satisfies
 /// grouping.
 type Aggregates = (
@@ -42,13 +41,13 @@ type Aggregates = (
 fn aggregates() -> Aggregates {
     (
         sql("min(organizations.deal_currency)"),
-        sql("cast(count(partners.id) as bigint)"),
-        sql("cast(coalesce(sum(partner_financials.pipeline_minor), 0) as bigint)"),
-        sql("cast(coalesce(sum(partner_financials.revenue_minor), 0) as bigint)"),
-        sql("cast(coalesce(sum(partner_insights.fit_score), 0) as bigint)"),
-        sql("cast(count(partner_insights.fit_score) as bigint)"),
-        sql("cast(coalesce(sum(partner_insights.health_score), 0) as bigint)"),
-        sql("cast(count(partner_insights.health_score) as bigint)"),
+        sql("cast(count(partner_facts.partner_id) as bigint)"),
+        sql("cast(coalesce(sum(partner_facts.pipeline_minor), 0) as bigint)"),
+        sql("cast(coalesce(sum(partner_facts.revenue_minor), 0) as bigint)"),
+        sql("cast(coalesce(sum(partner_facts.fit_score), 0) as bigint)"),
+        sql("cast(count(partner_facts.fit_score) as bigint)"),
+        sql("cast(coalesce(sum(partner_facts.health_score), 0) as bigint)"),
+        sql("cast(count(partner_facts.health_score) as bigint)"),
     )
 }
 
@@ -96,20 +95,10 @@ pub async fn by_segments(
                 .and(partner_segments::segment_id.eq(program_segments::id))),
         )
         .left_join(
-            partners::table.on(partners::org_id
+            partner_facts::table.on(partner_facts::org_id
                 .eq(partner_segments::org_id)
-                .and(partners::id.eq(partner_segments::partner_id))
-                .and(partners::archived_at.is_null())),
-        )
-        .left_join(
-            partner_financials::table.on(partner_financials::org_id
-                .eq(partners::org_id)
-                .and(partner_financials::partner_id.eq(partners::id))),
-        )
-        .left_join(
-            partner_insights::table.on(partner_insights::org_id
-                .eq(partners::org_id)
-                .and(partner_insights::partner_id.eq(partners::id))),
+                .and(partner_facts::partner_id.eq(partner_segments::partner_id))
+                .and(partner_facts::archived_at.is_null())),
         )
         .filter(program_segments::org_id.eq(org))
         .filter(program_segments::id.eq_any(ids.clone()))
@@ -132,20 +121,10 @@ pub async fn by_tiers(
     let rows: Vec<Row> = run!(conn, |c| program_tiers::table
         .inner_join(organizations::table.on(organizations::id.eq(program_tiers::org_id)))
         .left_join(
-            partners::table.on(partners::org_id
+            partner_facts::table.on(partner_facts::org_id
                 .eq(program_tiers::org_id)
-                .and(partners::tier_id.eq(program_tiers::id.nullable()))
-                .and(partners::archived_at.is_null())),
-        )
-        .left_join(
-            partner_financials::table.on(partner_financials::org_id
-                .eq(partners::org_id)
-                .and(partner_financials::partner_id.eq(partners::id))),
-        )
-        .left_join(
-            partner_insights::table.on(partner_insights::org_id
-                .eq(partners::org_id)
-                .and(partner_insights::partner_id.eq(partners::id))),
+                .and(partner_facts::tier_id.eq(program_tiers::id.nullable()))
+                .and(partner_facts::archived_at.is_null())),
         )
         .filter(program_tiers::org_id.eq(org))
         .filter(program_tiers::id.eq_any(ids.clone()))

@@ -137,14 +137,19 @@ async fn document(app: &TestApp, session: &Session, artifact: &str) -> Value {
 /// Signs up and generates the ICP (version 1) from `mock`'s queued reply.
 pub async fn with_icp(app: &TestApp, mock: &MockServer, email: &str) -> Session {
     let owner = app.signed_up(email).await;
+    generate_icp(app, mock, &owner).await;
+    owner
+}
+
+/// Starts `owner`'s onboarding and waits for its ICP to complete.
+pub async fn generate_icp(app: &TestApp, mock: &MockServer, owner: &Session) {
     mock.enqueue(Behaviour::json(&icp()));
-    let started = start(app, &owner).await;
+    let started = start(app, owner).await;
     let id = ok(&started, "startOnboarding.generation.id")
         .as_str()
         .expect("id")
         .to_owned();
-    assert_eq!(finished(app, &owner, &id).await["status"], "COMPLETED");
-    owner
+    assert_eq!(finished(app, owner, &id).await["status"], "COMPLETED");
 }
 
 async fn onboarding_runs_end_to_end_with_live_partial_results(backend: Backend) {

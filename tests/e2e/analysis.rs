@@ -20,10 +20,22 @@ fn analysis() -> Value {
 /// An organisation with a confirmed ICP and a generated IPP.
 async fn with_ipp(app: &TestApp, mock: &MockServer, email: &str) -> Session {
     let owner = with_icp(app, mock, email).await;
+    confirm_icp(app, mock, &owner).await;
+    owner
+}
+
+/// Takes `owner`'s organisation (signed up, not onboarded) through the ICP and the IPP.
+async fn onboard_to_ipp(app: &TestApp, mock: &MockServer, owner: &Session) {
+    crate::ai::generate_icp(app, mock, owner).await;
+    confirm_icp(app, mock, owner).await;
+}
+
+/// Confirms the ICP and waits for the IPP generated from it.
+async fn confirm_icp(app: &TestApp, mock: &MockServer, owner: &Session) {
     mock.enqueue(Behaviour::json(&ipp()));
     let confirmed = gql(
         app,
-        &owner,
+        owner,
         "mutation { confirmIcp { generation { id } } }",
         json!({}),
     )
@@ -32,8 +44,7 @@ async fn with_ipp(app: &TestApp, mock: &MockServer, email: &str) -> Session {
         .as_str()
         .unwrap_or_else(|| panic!("{confirmed}"))
         .to_owned();
-    assert_eq!(finished(app, &owner, &id).await["status"], "COMPLETED");
-    owner
+    assert_eq!(finished(app, owner, &id).await["status"], "COMPLETED");
 }
 
 async fn partner(app: &TestApp, session: &Session, id: &str) -> Value {
@@ -151,38 +162,7 @@ async fn an_invalid_analysis_fails_and_leaves_the_partner_alone(backend: Backend
     let owner = app.signed_up("owner@strict-scores.com").await;
     let id = create(&app, &owner, "Outlier").await;
     // The IPP arrives after the partner, so nothing ran in the background.
-    mock.enqueue(Behaviour::json(&crate::ai::icp()));
-    let started = gql(
-        &app,
-        &owner,
-        "mutation { startOnboarding { generation { id } } }",
-        json!({}),
-    )
-    .await;
-    finished(
-        &app,
-        &owner,
-        started["data"]["startOnboarding"]["generation"]["id"]
-            .as_str()
-            .unwrap(),
-    )
-    .await;
-    mock.enqueue(Behaviour::json(&ipp()));
-    let confirmed = gql(
-        &app,
-        &owner,
-        "mutation { confirmIcp { generation { id } } }",
-        json!({}),
-    )
-    .await;
-    finished(
-        &app,
-        &owner,
-        confirmed["data"]["confirmIcp"]["generation"]["id"]
-            .as_str()
-            .unwrap(),
-    )
-    .await;
+    onboard_to_ipp(&app, &mock, &owner).await;
     let before = partner(&app, &owner, &id).await;
 
     let mut out_of_range = analysis();
@@ -222,38 +202,7 @@ async fn a_batch_reports_progress_through_its_generations(backend: Backend) {
         Some("BAD_USER_INPUT"),
         "{without_ipp}"
     );
-    mock.enqueue(Behaviour::json(&crate::ai::icp()));
-    let started = gql(
-        &app,
-        &owner,
-        "mutation { startOnboarding { generation { id } } }",
-        json!({}),
-    )
-    .await;
-    finished(
-        &app,
-        &owner,
-        started["data"]["startOnboarding"]["generation"]["id"]
-            .as_str()
-            .unwrap(),
-    )
-    .await;
-    mock.enqueue(Behaviour::json(&ipp()));
-    let confirmed = gql(
-        &app,
-        &owner,
-        "mutation { confirmIcp { generation { id } } }",
-        json!({}),
-    )
-    .await;
-    finished(
-        &app,
-        &owner,
-        confirmed["data"]["confirmIcp"]["generation"]["id"]
-            .as_str()
-            .unwrap(),
-    )
-    .await;
+    onboard_to_ipp(&app, &mock, &owner).await;
 
     mock.set_default(Behaviour::Stream {
         text: analysis().to_string(),

@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use partnergraph_domain::partners::KeyStrength;
 use partnergraph_persistence::run;
 use partnergraph_persistence::schema::{partner_insights, partner_strengths, partners};
 use partnergraph_persistence::types::DbUuid;
@@ -104,7 +105,9 @@ async fn analysed(
             partner_strengths::label.eq((*label).to_owned()),
             partner_strengths::description.eq(description.map(str::to_owned)),
             partner_strengths::score.eq(*score),
-            partner_strengths::label_key.eq(label.trim().to_lowercase()),
+            partner_strengths::label_key.eq(KeyStrength::parse(label, None, None)
+                .expect("a valid label")
+                .key()),
         ));
         run!(&mut conn, |c| insert.execute(c).await).expect("strength");
     }
