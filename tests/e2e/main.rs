@@ -1,5 +1,6 @@
 //! End-to-end tests against a real server: one test binary, one module per area.
 
+mod abuse;
 mod ai;
 mod analysis;
 mod contacts;

@@ -1,0 +1,7 @@
+//! Hostile input, as an attacker would send it: every reproduction of the hardening issue has a
+//! regression test here, one module per area.
+
+mod database;
+mod documents;
+mod graphiql;
+mod sockets;
