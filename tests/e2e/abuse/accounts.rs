@@ -1,0 +1,1 @@
+//! Abuse regression tests: accounts.
